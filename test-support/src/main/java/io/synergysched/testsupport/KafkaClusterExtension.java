@@ -1,0 +1,189 @@
+package io.synergysched.testsupport;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real Kafka cluster in this JVM, in KRaft mode, started once per test class and stopped after
+ * it. Listeners bind to the loopback interface only.
+ *
+ * <pre>{@code
+ * @RegisterExtension
+ * static final KafkaClusterExtension KAFKA = KafkaClusterExtension.withBrokers(1);
+ * ...
+ * KAFKA.createTopic("synergy.engine.steps", 3);
+ * props.put("bootstrap.servers", KAFKA.bootstrapServers());
+ * }</pre>
+ */
+public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllCallback {
+
+  private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final int brokers;
+  private final Map<String, Object> brokerConfig = new HashMap<>();
+  private KafkaClusterTestKit cluster;
+
+  private KafkaClusterExtension(int brokers) {
+    if (brokers < 1) {
+      throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
+    }
+    this.brokers = brokers;
+    int replication = Math.min(brokers, 3);
+    // Internal topics sized to the cluster, so a one-broker cluster can run transactions and groups.
+    brokerConfig.put("offsets.topic.replication.factor", (short) replication);
+    brokerConfig.put("offsets.topic.num.partitions", 5);
+    brokerConfig.put("transaction.state.log.replication.factor", (short) replication);
+    brokerConfig.put("transaction.state.log.min.isr", Math.min(replication, 2));
+    brokerConfig.put("transaction.state.log.num.partitions", 5);
+    brokerConfig.put("group.initial.rebalance.delay.ms", 0);
+    brokerConfig.put("auto.create.topics.enable", false);
+  }
+
+  /** A cluster of {@code brokers} brokers (each also a KRaft controller). */
+  public static KafkaClusterExtension withBrokers(int brokers) {
+    return new KafkaClusterExtension(brokers);
+  }
+
+  /** Sets a broker configuration property before the cluster starts. */
+  public KafkaClusterExtension withBrokerConfig(String key, Object value) {
+    brokerConfig.put(key, value);
+    return this;
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    start();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    stop();
+  }
+
+  /** Starts the cluster and waits until every broker is ready. Called by JUnit before all tests. */
+  public void start() throws Exception {
+    if (cluster != null) {
+      return;
+    }
+    TestKitNodes nodes =
+        new TestKitNodes.Builder()
+            .setCombined(true)
+            .setNumBrokerNodes(brokers)
+            .setNumControllerNodes(brokers)
+            .build();
+    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+    brokerConfig.forEach(builder::setConfigProp);
+    KafkaClusterTestKit started = builder.build();
+    try {
+      started.format();
+      started.startup();
+      started.waitForReadyBrokers();
+    } catch (Exception e) {
+      started.close();
+      throw e;
+    }
+    cluster = started;
+  }
+
+  /** Stops the cluster and deletes its data. Called by JUnit after all tests. */
+  public void stop() throws Exception {
+    if (cluster != null) {
+      KafkaClusterTestKit stopping = cluster;
+      cluster = null;
+      stopping.close();
+    }
+  }
+
+  /** The {@code bootstrap.servers} value for clients of this cluster. */
+  public String bootstrapServers() {
+    return running().bootstrapServers();
+  }
+
+  /** The underlying test kit, for tests that stop and restart brokers. */
+  public KafkaClusterTestKit testKit() {
+    return running();
+  }
+
+  /** Client properties with {@code bootstrap.servers} set; add the rest yourself. */
+  public Properties clientProperties() {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return props;
+  }
+
+  /** A new admin client; the caller closes it. */
+  public Admin admin() {
+    return Admin.create(clientProperties());
+  }
+
+  /**
+   * Creates a topic with the cluster's largest sensible replication factor (up to 3) and waits
+   * until its metadata has reached the brokers. An existing topic is left as it is.
+   */
+  public void createTopic(String name, int partitions) {
+    createTopics(List.of(new NewTopic(name, partitions, (short) Math.min(brokers, 3))));
+  }
+
+  /** Creates topics with one partition each; see {@link #createTopic}. */
+  public void createTopics(String... names) {
+    createTopics(
+        Arrays.stream(names).map(n -> new NewTopic(n, 1, (short) Math.min(brokers, 3))).toList());
+  }
+
+  /** Creates the given topics and waits until their metadata has reached the brokers. */
+  public void createTopics(List<NewTopic> topics) {
+    try (Admin admin = admin()) {
+      for (var entry : admin.createTopics(topics).values().entrySet()) {
+        try {
+          entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + entry.getKey(), e.getCause());
+          }
+        }
+      }
+      List<String> names = topics.stream().map(NewTopic::name).toList();
+      long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+      while (true) {
+        try {
+          admin.describeTopics(names).allTopicNames().get(5, TimeUnit.SECONDS);
+          return;
+        } catch (ExecutionException | TimeoutException e) {
+          if (System.nanoTime() > deadline) {
+            throw new IllegalStateException("topics " + names + " did not become visible", e);
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("timed out creating topics", e);
+    }
+  }
+
+  private KafkaClusterTestKit running() {
+    if (cluster == null) {
+      throw new IllegalStateException(
+          "the Kafka cluster is not running: register KafkaClusterExtension as a static"
+              + " @RegisterExtension field so it starts before the tests");
+    }
+    return cluster;
+  }
+}

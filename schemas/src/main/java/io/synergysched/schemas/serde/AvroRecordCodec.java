@@ -155,8 +155,7 @@ public final class AvroRecordCodec<T extends SpecificRecord> {
       reader = readerForRegistryId(topic, partition, offset, id);
       headerLength = CONFLUENT_HEADER;
     } else if (data[0] == SINGLE_OBJECT_MARKER_0
-        && data.length > 1
-        && data[1] == SINGLE_OBJECT_MARKER_1) {
+        && (data.length == 1 || data[1] == SINGLE_OBJECT_MARKER_1)) {
       if (data.length < SINGLE_OBJECT_HEADER) {
         throw new UndecodableRecordException(
             topic, partition, offset,

@@ -1,0 +1,35 @@
+package io.synergysched.core.routing;
+
+/**
+ * An engine as the router sees it: static identity plus the last telemetry that has reached the
+ * router, which lags the engine's true state by the deployment's telemetry delay.
+ */
+public interface EngineView {
+
+  /** Engine identifier, unique in the cluster. */
+  String engineId();
+
+  /** Accelerator name, e.g. {@code a100}. */
+  String gpu();
+
+  /** Model name, e.g. {@code llama-2-7b}. */
+  String model();
+
+  /** Tensor-parallel degree, &gt;= 1. */
+  int tensorParallel();
+
+  /** Event time of the telemetry shown, milliseconds; negative before the first report. */
+  double telemetryTimeMs();
+
+  /** Waiting requests at {@link #telemetryTimeMs()}. */
+  int waiting();
+
+  /** Running requests at {@link #telemetryTimeMs()}. */
+  int running();
+
+  /** KV blocks in use at {@link #telemetryTimeMs()}. */
+  int kvBlocksUsed();
+
+  /** KV-cache capacity, blocks. */
+  int kvBlocksTotal();
+}

@@ -1,0 +1,68 @@
+package io.synergysched.core.scheduling;
+
+/**
+ * vLLM v1's default policy: first come first served, running requests first (decodes take one
+ * token each, an unfinished chunked prefill takes what the budget leaves), then waiting requests
+ * in queue order, each chunked to the remaining budget. As in vLLM, no new request is admitted in
+ * a step that had to preempt, since memory is short. With a small budget this is Sarathi-Serve's
+ * static chunking.
+ */
+public final class FcfsChunkedPrefillScheduler implements BatchScheduler {
+
+  private final String name;
+  private final int tokenBudget;
+  private final int maxNumSeqs;
+
+  /**
+   * @param tokenBudget tokens per step ({@code max_num_batched_tokens}), &gt; 0
+   * @param maxNumSeqs running sequences at most ({@code max_num_seqs}), &gt; 0
+   */
+  public FcfsChunkedPrefillScheduler(String name, int tokenBudget, int maxNumSeqs) {
+    if (tokenBudget <= 0) {
+      throw new IllegalArgumentException("max_num_batched_tokens must be > 0, got " + tokenBudget);
+    }
+    if (maxNumSeqs <= 0) {
+      throw new IllegalArgumentException("max_num_seqs must be > 0, got " + maxNumSeqs);
+    }
+    this.name = name;
+    this.tokenBudget = tokenBudget;
+    this.maxNumSeqs = maxNumSeqs;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int tokenBudget() {
+    return tokenBudget;
+  }
+
+  @Override
+  public int maxNumSeqs() {
+    return maxNumSeqs;
+  }
+
+  @Override
+  public void schedule(SchedulingContext context) {
+    int budget = tokenBudget;
+    for (int i = 0; i < context.runningCount() && budget > 0; i++) {
+      int tokens = Math.min(context.running(i).tokensToCompute(), budget);
+      if (!context.scheduleRunning(i, tokens)) {
+        break;
+      }
+      budget -= tokens;
+    }
+    if (context.preemptionsThisStep() > 0) {
+      return;
+    }
+    while (budget > 0 && context.waitingCount() > 0 && context.runningCount() < maxNumSeqs) {
+      int tokens = Math.min(context.waiting(0).tokensToCompute(), budget);
+      if (!context.admitWaiting(0, tokens)) {
+        break;
+      }
+      budget -= tokens;
+    }
+  }
+}

@@ -290,8 +290,13 @@ public final class StepLatencyModel {
     return LatencyPrediction.of(meanMs, stdMs, confidence);
   }
 
-  /** Predictive standard deviation, ms; shared with the immutable predictor. */
-  static double predictiveStdMs(
+  /**
+   * Predictive standard deviation, ms, of a step with scaled features {@code x} and mean
+   * {@code meanMs}: {@code scale * sqrt(base^2 + x' covariance x)}, {@code base} the mean (floored)
+   * for relative weighting, 1 otherwise; {@code covariance} is the inverse information matrix.
+   * Pure function, thread-safe, allocation-free.
+   */
+  public static double predictiveStdMs(
       double[] x, double meanMs, double[] covariance, double scale, boolean relative, double floorMs) {
     double quadratic = 0.0;
     for (int i = 0; i < D; i++) {

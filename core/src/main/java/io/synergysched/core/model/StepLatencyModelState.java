@@ -150,6 +150,19 @@ public record StepLatencyModelState(
     return Math.max(sum, 1e-3) * 1000.0;
   }
 
+  /**
+   * The inverse of the information matrix (the parameter covariance divided by the squared
+   * residual scale), row-major, for prediction intervals. Allocates; thread-safe.
+   */
+  public double[] inverseInformation() {
+    boolean[] none = new boolean[StepFeatures.DIMENSION];
+    double[] inverse = new double[information.length];
+    if (!new NonNegativeNormalSolver(StepFeatures.DIMENSION, none).invert(information, inverse)) {
+      throw new IllegalStateException("information matrix cannot be factored");
+    }
+    return inverse;
+  }
+
   /** Fit quality over recent steps: 1 - EWMA squared error / EWMA latency variance; NaN before data. */
   public double recentR2() {
     if (!(recentLatencyVarianceMs2 > 0)) {

@@ -1,0 +1,141 @@
+package io.synergysched.topologies.telemetry;
+
+import io.synergysched.core.model.StepLatencyModel;
+import io.synergysched.core.model.StepLatencyModelState;
+import io.synergysched.core.model.StepLatencyPrior;
+import io.synergysched.core.telemetry.EngineStatus;
+import io.synergysched.core.telemetry.StepObservation;
+import io.synergysched.core.telemetry.StepObservationValidator;
+import io.synergysched.schemas.EngineDescriptor;
+import io.synergysched.schemas.StepTelemetry;
+import io.synergysched.schemas.serde.AvroRecordCodec;
+import io.synergysched.schemas.serde.UndecodableRecordException;
+import io.synergysched.topologies.DeadLetters;
+import io.synergysched.topologies.StoreNames;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * One engine step at a time: decode, check plausibility (dead-letter with the reason when not),
+ * teach the engine's model, record the engine's status, and publish a model snapshot when the model
+ * changed materially.
+ *
+ * <p>Live models are kept as objects per task, so a step costs one model update rather than a
+ * rebuild from the store; every update is still written to the changelogged store, so a task that
+ * moves to another instance resumes from exactly the state its committed offsets correspond to.
+ */
+final class StepIngestProcessor implements Processor<String, byte[], String, Object> {
+
+  static final String STAGE = "model-trainer/ingest-step";
+
+  private final TelemetryTopologyConfig config;
+  private final AvroRecordCodec<StepTelemetry> codec;
+  private final ModelStateSerde stateSerde = new ModelStateSerde();
+  private final Map<String, StepLatencyModel> liveModels = new HashMap<>();
+  private final Map<String, StepLatencyModelState> published = new HashMap<>();
+
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, StepLatencyModelState> models;
+  private KeyValueStore<String, EngineStatus> statuses;
+  private KeyValueStore<String, EngineDescriptor> registry;
+
+  StepIngestProcessor(TelemetryTopologyConfig config, AvroRecordCodec<StepTelemetry> codec) {
+    this.config = config;
+    this.codec = codec;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.models = context.getStateStore(StoreNames.MODELS);
+    this.statuses = context.getStateStore(StoreNames.ENGINE_STATUS);
+    this.registry = context.getStateStore(StoreNames.ENGINE_REGISTRY);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    RecordMetadata metadata = context.recordMetadata().orElse(null);
+    StepTelemetry telemetry;
+    try {
+      telemetry =
+          codec.decode(
+              metadata == null ? "unknown" : metadata.topic(),
+              metadata == null ? -1 : metadata.partition(),
+              metadata == null ? -1 : metadata.offset(),
+              record.value());
+    } catch (UndecodableRecordException e) {
+      deadLetter(record, metadata, e.reason(), e);
+      return;
+    }
+    if (telemetry == null) {
+      deadLetter(record, metadata, "null step telemetry (tombstones are not steps)", null);
+      return;
+    }
+    StepObservation step = TelemetryMapping.toObservation(telemetry);
+    String problem = StepObservationValidator.problem(step);
+    if (problem == null && record.key() != null && !record.key().equals(step.engineId())) {
+      problem = "record key '" + record.key() + "' is not the step's engineId '" + step.engineId()
+          + "'";
+    }
+    if (problem != null) {
+      deadLetter(record, metadata, problem, null);
+      return;
+    }
+    String engineId = step.engineId();
+    StepLatencyModel model = liveModels.computeIfAbsent(engineId, this::loadModel);
+    model.learn(step);
+    StepLatencyModelState state = model.snapshot();
+    models.put(engineId, state);
+
+    EngineStatus previous = statuses.get(engineId);
+    if (previous == null
+        || step.stepIndex() > previous.lastStepIndex()
+        || step.startTimeMs() > previous.lastStepStartMs()) {
+      statuses.put(engineId, EngineStatus.after(previous, step));
+    }
+
+    if (config.snapshotPolicy().changedMaterially(published.get(engineId), state)) {
+      published.put(engineId, state);
+      context.forward(
+          record
+              .withKey(engineId)
+              .withValue(
+                  TelemetryMapping.toPerformanceModel(
+                      engineId, state, step.stepIndex(), step.startTimeMs(),
+                      stateSerde.serialize(null, state))),
+          TelemetryTopology.MODELS_SINK);
+    }
+  }
+
+  private StepLatencyModel loadModel(String engineId) {
+    StepLatencyModelState stored = models.get(engineId);
+    if (stored != null) {
+      return StepLatencyModel.fromState(stored, config.modelConfig());
+    }
+    EngineDescriptor d = registry.get(engineId);
+    if (d != null) {
+      StepLatencyPrior prior =
+          config.priors().get(StepLatencyPrior.classKey(d.getGpu(), d.getModel(), d.getTensorParallel()));
+      if (prior != null) {
+        return StepLatencyModel.fromPrior(prior, config.modelConfig());
+      }
+    }
+    return StepLatencyModel.cold(config.modelConfig());
+  }
+
+  private void deadLetter(
+      Record<String, byte[]> record, RecordMetadata metadata, String reason, Throwable cause) {
+    context.forward(
+        record.withValue(
+            (Object)
+                DeadLetters.of(
+                    metadata, record.key(), record.value(), STAGE, reason, cause,
+                    context.currentSystemTimeMs())),
+        TelemetryTopology.DEAD_LETTER_SINK);
+  }
+}

@@ -189,7 +189,8 @@ public final class StepLatencyModel {
       double deviation = (y - structural) - correction[bin];
       double limit = config.huberThreshold() * residualScale * base;
       deviation = Math.max(-limit, Math.min(limit, deviation));
-      correction[bin] += rate * deviation;
+      // the Huber weight again: a straggler in a rarely visited bin must not move that bin either
+      correction[bin] += rate * huber * deviation;
       visits[bin] = Math.min(v + 1.0, MAX_VISITS);
     }
 

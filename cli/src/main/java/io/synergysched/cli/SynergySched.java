@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       StepLatencyCommand.class,
+      SimulateCommand.class,
     })
 public final class SynergySched implements Runnable {
 

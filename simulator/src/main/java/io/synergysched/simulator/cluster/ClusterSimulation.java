@@ -1,0 +1,180 @@
+package io.synergysched.simulator.cluster;
+
+import io.synergysched.core.routing.Router;
+import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.scheduling.BatchSchedulerRegistry;
+import io.synergysched.simulator.engine.EngineListener;
+import io.synergysched.simulator.engine.SimRequest;
+import io.synergysched.simulator.engine.SimulatedEngine;
+import io.synergysched.simulator.trace.TraceRequest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Replays a trace on a cluster of simulated engines in virtual time, as fast as possible: each
+ * arrival is routed by the {@link Router} (which sees engines only through telemetry delayed by
+ * {@code stalenessMs}), each engine steps independently, and the run ends when every request has
+ * finished. Deterministic: events are processed in time order, ties broken by engine index, step
+ * completions before arrivals.
+ */
+public final class ClusterSimulation {
+
+  private final List<EngineSetup> engines;
+  private final String schedulerName;
+  private final double stalenessMs;
+  private final SloTargets slo;
+
+  public ClusterSimulation(
+      List<EngineSetup> engines, String schedulerName, double stalenessMs, SloTargets slo) {
+    if (engines.isEmpty()) {
+      throw new IllegalArgumentException("engines must not be empty");
+    }
+    if (!(stalenessMs >= 0)) {
+      throw new IllegalArgumentException("telemetry_staleness_ms must be >= 0, got " + stalenessMs);
+    }
+    BatchSchedulerRegistry.create(schedulerName);
+    this.engines = List.copyOf(engines);
+    this.schedulerName = schedulerName;
+    this.stalenessMs = stalenessMs;
+    this.slo = slo;
+  }
+
+  /**
+   * @param listeners per-engine listener by engine id (may return null), or null for none
+   * @param progress called with the share of arrivals routed so far, or null
+   */
+  public RunResult run(
+      List<TraceRequest> trace,
+      Router router,
+      Function<String, EngineListener> listeners,
+      java.util.function.DoubleConsumer progress) {
+    int n = engines.size();
+    SimulatedEngine[] sims = new SimulatedEngine[n];
+    List<StaleTelemetryView> views = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      EngineSetup setup = engines.get(i);
+      sims[i] = new SimulatedEngine(
+          setup.config(), setup.latency(), BatchSchedulerRegistry.create(schedulerName));
+      if (listeners != null) {
+        EngineListener listener = listeners.apply(setup.config().engineId());
+        if (listener != null) {
+          sims[i].setListener(listener);
+        }
+      }
+      views.add(new StaleTelemetryView(setup.config().engineId(), setup.latency().spec().gpu(),
+          setup.latency().spec().model(), setup.latency().spec().tensorParallel(),
+          sims[i].kvBlocksTotal(), stalenessMs));
+    }
+    SimRequest[] requests = new SimRequest[trace.size()];
+    int next = 0;
+    int progressEvery = Math.max(1, trace.size() / 100);
+    while (true) {
+      int engine = -1;
+      double stepEnd = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        if (sims[i].stepEndMs() < stepEnd) {
+          stepEnd = sims[i].stepEndMs();
+          engine = i;
+        }
+      }
+      double arrival = next < trace.size() ? trace.get(next).arrivalMs() : Double.POSITIVE_INFINITY;
+      if (engine < 0 && next >= trace.size()) {
+        break;
+      }
+      if (engine >= 0 && stepEnd <= arrival) {
+        SimulatedEngine sim = sims[engine];
+        sim.finishStep();
+        views.get(engine).publish(stepEnd, sim.waitingCount(), sim.runningCount(), sim.kvBlocksUsed());
+        continue;
+      }
+      TraceRequest t = trace.get(next);
+      SimRequest request = new SimRequest(next, t.arrivalMs(), t.promptTokens(), t.outputTokens(),
+          t.sloTtftMs(), t.sloTpotMs(), t.prefixHashes());
+      requests[next] = request;
+      for (StaleTelemetryView view : views) {
+        view.advanceTo(arrival);
+      }
+      int chosen = router.route(new RoutingRequest(next, arrival, t.promptTokens(), t.sloTtftMs(),
+          t.sloTpotMs(), t.sessionId(), t.prefixHashes()), views);
+      if (chosen < 0 || chosen >= n) {
+        throw new IllegalStateException(
+            "router " + router.name() + " chose engine " + chosen + " of " + n);
+      }
+      sims[chosen].submit(request, arrival);
+      next++;
+      if (progress != null && next % progressEvery == 0) {
+        progress.accept((double) next / trace.size());
+      }
+    }
+    long steps = 0;
+    long preemptions = 0;
+    for (SimulatedEngine sim : sims) {
+      steps += sim.stepsCompleted();
+      preemptions += sim.preemptions();
+    }
+    return summarize(requests, steps, preemptions);
+  }
+
+  private RunResult summarize(SimRequest[] requests, long steps, long preemptions) {
+    int total = requests.length;
+    double[] ttft = new double[total];
+    double[] tpot = new double[total];
+    double[] e2e = new double[total];
+    int finished = 0;
+    int rejected = 0;
+    int ttftMet = 0;
+    int tpotMet = 0;
+    int bothMet = 0;
+    long outputTokens = 0;
+    double firstArrival = Double.POSITIVE_INFINITY;
+    double lastFinish = 0;
+    for (SimRequest r : requests) {
+      firstArrival = Math.min(firstArrival, r.arrivalTimeMs());
+      if (!r.isFinished()) {
+        rejected++;
+        continue;
+      }
+      double t = r.firstTokenTimeMs() - r.arrivalTimeMs();
+      double p = r.outputTokens() > 1
+          ? (r.finishTimeMs() - r.firstTokenTimeMs()) / (r.outputTokens() - 1) : 0;
+      ttft[finished] = t;
+      tpot[finished] = p;
+      e2e[finished] = r.finishTimeMs() - r.arrivalTimeMs();
+      finished++;
+      outputTokens += r.outputTokens();
+      lastFinish = Math.max(lastFinish, r.finishTimeMs());
+      boolean ttftOk = t <= (Double.isNaN(r.sloTtftMs()) ? slo.ttftMs() : r.sloTtftMs());
+      boolean tpotOk = p <= (Double.isNaN(r.sloTpotMs()) ? slo.tpotMs() : r.sloTpotMs());
+      ttftMet += ttftOk ? 1 : 0;
+      tpotMet += tpotOk ? 1 : 0;
+      bothMet += ttftOk && tpotOk ? 1 : 0;
+    }
+    double[] ttftDone = Arrays.copyOf(ttft, finished);
+    double[] tpotDone = Arrays.copyOf(tpot, finished);
+    double[] e2eDone = Arrays.copyOf(e2e, finished);
+    Arrays.sort(ttftDone);
+    Arrays.sort(tpotDone);
+    Arrays.sort(e2eDone);
+    double makespan = finished > 0 ? lastFinish - firstArrival : 0;
+    return new RunResult(total, rejected,
+        (double) bothMet / total, (double) ttftMet / total, (double) tpotMet / total,
+        percentile(ttftDone, 50), percentile(ttftDone, 99),
+        percentile(tpotDone, 50), percentile(tpotDone, 99),
+        percentile(e2eDone, 50),
+        makespan > 0 ? outputTokens / (makespan / 1000) : 0,
+        steps, preemptions, makespan);
+  }
+
+  /** Percentile of sorted values with linear interpolation (numpy's default); NaN if empty. */
+  static double percentile(double[] sorted, double p) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    double rank = p / 100 * (sorted.length - 1);
+    int lo = (int) Math.floor(rank);
+    int hi = Math.min(lo + 1, sorted.length - 1);
+    return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+  }
+}

@@ -1,0 +1,25 @@
+package io.synergysched.simulator.cluster;
+
+/**
+ * Outcome of one cluster run. Latency percentiles cover finished requests (linear interpolation,
+ * as numpy); attainment counts rejected requests as misses.
+ *
+ * @param requests requests in the trace
+ * @param sloAttainment share meeting both TTFT and TPOT targets
+ * @param throughputTokS output tokens per second from the first arrival to the last finish
+ */
+public record RunResult(
+    int requests,
+    int rejected,
+    double sloAttainment,
+    double ttftAttainment,
+    double tpotAttainment,
+    double ttftP50Ms,
+    double ttftP99Ms,
+    double tpotP50Ms,
+    double tpotP99Ms,
+    double e2eP50Ms,
+    double throughputTokS,
+    long steps,
+    long preemptions,
+    double makespanMs) {}

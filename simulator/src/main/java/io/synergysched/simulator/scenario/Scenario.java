@@ -1,0 +1,49 @@
+package io.synergysched.simulator.scenario;
+
+import java.util.List;
+
+/**
+ * An experiment: a cluster, a trace, SLOs and the grid of routers x schedulers x rate scales to
+ * run. Field names are the YAML keys in snake_case; docs/simulator.md lists them with defaults.
+ */
+public record Scenario(
+    String name,
+    Long seed,
+    List<EngineGroup> engines,
+    TraceSpec trace,
+    SloSpec slo,
+    List<Double> rateScales,
+    List<String> routers,
+    List<String> schedulers,
+    Double telemetryStalenessMs,
+    Boolean recordTelemetry,
+    String profiles,
+    Double goodputAttainment) {
+
+  /** {@code count} identical engines. */
+  public record EngineGroup(
+      String gpu,
+      String model,
+      Integer tp,
+      Integer count,
+      Boolean prefixCaching,
+      Double noiseSigma,
+      Integer maxModelLen,
+      Integer kvBlocks,
+      Double gpuMemoryUtilization,
+      Double activationReserveGb,
+      Boolean cpuOverhead) {}
+
+  /** Where the requests come from. */
+  public record TraceSpec(
+      String path,
+      String format,
+      Double startS,
+      Double windowS,
+      Double ratePerS,
+      String arrival,
+      Double cv,
+      Integer limit) {}
+
+  public record SloSpec(Double ttftMs, Double tpotMs) {}
+}

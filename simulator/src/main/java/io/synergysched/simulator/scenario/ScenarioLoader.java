@@ -1,0 +1,107 @@
+package io.synergysched.simulator.scenario;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.synergysched.core.routing.RouterRegistry;
+import io.synergysched.core.scheduling.BatchSchedulerRegistry;
+import io.synergysched.simulator.trace.TraceFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+
+/** Reads a scenario YAML and checks it, failing fast with a message that names the bad key. */
+public final class ScenarioLoader {
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private ScenarioLoader() {}
+
+  public static Scenario load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("scenario file not found: " + file);
+    }
+    Scenario scenario;
+    try {
+      scenario = YAML.readValue(file.toFile(), Scenario.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new IllegalArgumentException(file + ": unknown key '" + path(e) + "'; known keys: "
+          + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
+              .collect(Collectors.joining(", ")));
+    } catch (JsonMappingException e) {
+      throw new IllegalArgumentException(file + ": bad value for '" + path(e) + "': "
+          + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + ": cannot read scenario: " + e.getMessage(), e);
+    }
+    if (scenario == null) {
+      throw new IllegalArgumentException(file + ": empty scenario");
+    }
+    validate(scenario, file);
+    return scenario;
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+  }
+
+  static void validate(Scenario s, Path file) {
+    require(s.name() != null && !s.name().isBlank(), file, "name", "is required");
+    require(s.engines() != null && !s.engines().isEmpty(), file, "engines", "needs at least one engine group");
+    for (int i = 0; i < s.engines().size(); i++) {
+      Scenario.EngineGroup g = s.engines().get(i);
+      String key = "engines[" + i + "]";
+      require(g.gpu() != null, file, key + ".gpu", "is required");
+      require(g.model() != null, file, key + ".model", "is required");
+      require(g.tp() == null || g.tp() >= 1, file, key + ".tp", "must be >= 1");
+      require(g.count() == null || g.count() >= 1, file, key + ".count", "must be >= 1");
+      require(g.noiseSigma() == null || g.noiseSigma() >= 0, file, key + ".noise_sigma", "must be >= 0");
+    }
+    require(s.trace() != null, file, "trace", "is required");
+    require(s.trace().path() != null, file, "trace.path", "is required");
+    require(s.trace().format() != null, file, "trace.format", "is required");
+    try {
+      TraceFormat.parse(s.trace().format());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage());
+    }
+    require(s.trace().windowS() == null || s.trace().windowS() >= 0, file, "trace.window_s", "must be >= 0");
+    require(s.slo() != null && s.slo().ttftMs() != null && s.slo().ttftMs() > 0, file, "slo.ttft_ms",
+        "is required and must be > 0");
+    require(s.slo().tpotMs() != null && s.slo().tpotMs() > 0, file, "slo.tpot_ms",
+        "is required and must be > 0");
+    require(s.rateScales() != null && !s.rateScales().isEmpty(), file, "rate_scales", "needs at least one value");
+    for (Double scale : s.rateScales()) {
+      require(scale != null && scale > 0, file, "rate_scales", "values must be > 0, got " + scale);
+    }
+    require(s.routers() != null && !s.routers().isEmpty(), file, "routers", "needs at least one router");
+    for (String router : s.routers()) {
+      require(RouterRegistry.names().contains(router), file, "routers",
+          "unknown router '" + router + "', known: " + RouterRegistry.names());
+    }
+    require(s.schedulers() != null && !s.schedulers().isEmpty(), file, "schedulers", "needs at least one scheduler");
+    for (String scheduler : s.schedulers()) {
+      require(BatchSchedulerRegistry.names().contains(scheduler), file, "schedulers",
+          "unknown scheduler '" + scheduler + "', known: " + BatchSchedulerRegistry.names());
+    }
+    require(s.telemetryStalenessMs() == null || s.telemetryStalenessMs() >= 0, file,
+        "telemetry_staleness_ms", "must be >= 0");
+    require(s.goodputAttainment() == null || (s.goodputAttainment() > 0 && s.goodputAttainment() <= 1),
+        file, "goodput_attainment", "must be in (0, 1]");
+  }
+
+  private static void require(boolean ok, Path file, String key, String problem) {
+    if (!ok) {
+      throw new IllegalArgumentException(file + ": " + key + " " + problem);
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.synergysched.simulator.scenario;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.synergysched.simulator.SharedDataLocator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScenarioRunnerTest {
+
+  @TempDir Path dir;
+
+  private Path scenario(long seed) throws IOException {
+    Path trace = SharedDataLocator.dataRoot()
+        .resolve("traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv");
+    Path file = dir.resolve("s-" + seed + ".yaml");
+    Files.writeString(file, String.join("\n",
+        "name: tiny",
+        "seed: " + seed,
+        "engines: [{gpu: a100, model: llama-2-7b, tp: 1, count: 2, noise_sigma: 0.1},",
+        "          {gpu: a100, model: llama-3-8b, tp: 1, count: 1, prefix_caching: true}]",
+        "trace: {path: " + trace + ", format: azure, window_s: 60}",
+        "slo: {ttft_ms: 1000, tpot_ms: 100}",
+        "rate_scales: [1, 8]",
+        "routers: [round-robin]",
+        "schedulers: [vllm-default, sarathi-512]",
+        "telemetry_staleness_ms: 50",
+        ""));
+    return file;
+  }
+
+  private Path run(Path scenarioFile, String out) {
+    Path outDir = dir.resolve(out);
+    new ScenarioRunner(ScenarioLoader.load(scenarioFile), scenarioFile, null, null).run(outDir);
+    return outDir;
+  }
+
+  @Test
+  void shouldWriteByteIdenticalResultsWhenSeedIsTheSame() throws IOException {
+    Path first = run(scenario(7), "a");
+    Path second = run(scenario(7), "b");
+
+    assertThat(Files.readAllBytes(second.resolve("results.csv")))
+        .isEqualTo(Files.readAllBytes(first.resolve("results.csv")));
+    assertThat(Files.readAllBytes(second.resolve("goodput.csv")))
+        .isEqualTo(Files.readAllBytes(first.resolve("goodput.csv")));
+    List<String> lines = Files.readAllLines(first.resolve("results.csv"));
+    assertThat(lines.get(0)).startsWith("scenario,router,scheduler,rate_scale,requests,slo_attainment,"
+        + "ttft_attainment,tpot_attainment,ttft_p50_ms,ttft_p99_ms,tpot_p50_ms,tpot_p99_ms,"
+        + "e2e_p50_ms,throughput_tok_s");
+    assertThat(lines).hasSize(5);
+    assertThat(Files.readAllLines(first.resolve("goodput.csv"))).hasSize(3);
+    assertThat(Files.readString(first.resolve("summary.md"))).contains("| round-robin | sarathi-512 | 8 |");
+  }
+
+  @Test
+  void shouldChangeResultsWhenSeedChanges() throws IOException {
+    Path first = run(scenario(7), "a");
+    Path other = run(scenario(8), "c");
+
+    assertThat(Files.readString(other.resolve("results.csv")))
+        .isNotEqualTo(Files.readString(first.resolve("results.csv")));
+  }
+
+  @Test
+  void shouldNameTheUnknownKeyWhenScenarioHasATypo() throws IOException {
+    Path file = dir.resolve("typo.yaml");
+    Files.writeString(file, "name: x\nrate_scale: [1]\n");
+
+    assertThatThrownBy(() -> ScenarioLoader.load(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown key 'rate_scale'");
+  }
+
+  @Test
+  void shouldNameTheBadKeyWhenAValueIsInvalid() throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, String.join("\n", "name: x",
+        "engines: [{gpu: a100, model: llama-2-7b, tp: 0}]",
+        "trace: {path: t.csv, format: azure}", "slo: {ttft_ms: 1, tpot_ms: 1}",
+        "rate_scales: [1]", "routers: [round-robin]", "schedulers: [vllm-default]", ""));
+
+    assertThatThrownBy(() -> ScenarioLoader.load(file))
+        .hasMessageContaining("engines[0].tp must be >= 1");
+  }
+}

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       StepLatencyCommand.class,
       SimulateCommand.class,
+      BenchSimCommand.class,
     })
 public final class SynergySched implements Runnable {
 

@@ -26,8 +26,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * changed materially.
  *
  * <p>Live models are kept as objects per task, so a step costs one model update rather than a
- * rebuild from the store; every update is still written to the changelogged store, so a task that
- * moves to another instance resumes from exactly the state its committed offsets correspond to.
+ * rebuild; every update is still written to the changelogged store, which stays the truth: a task
+ * that moves to another instance, or rolls back an aborted transaction, resumes from exactly the
+ * state its committed offsets correspond to.
  */
 final class StepIngestProcessor implements Processor<String, byte[], String, Object> {
 
@@ -87,7 +88,7 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
       return;
     }
     String engineId = step.engineId();
-    StepLatencyModel model = liveModels.computeIfAbsent(engineId, this::loadModel);
+    StepLatencyModel model = liveModel(engineId);
     model.learn(step);
     StepLatencyModelState state = model.snapshot();
     models.put(engineId, state);
@@ -112,11 +113,30 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
     }
   }
 
-  private StepLatencyModel loadModel(String engineId) {
+  /**
+   * The engine's model, continuing from the store. The live object is reused only while it is
+   * exactly what the store holds: after an aborted transaction or a task migration the store is
+   * rolled back to the last commit, and a cached model that learned the aborted steps would learn
+   * them twice when they are processed again.
+   */
+  private StepLatencyModel liveModel(String engineId) {
     StepLatencyModelState stored = models.get(engineId);
-    if (stored != null) {
-      return StepLatencyModel.fromState(stored, config.modelConfig());
+    StepLatencyModel cached = liveModels.get(engineId);
+    if (cached != null
+        && stored != null
+        && cached.modelVersion() == stored.modelVersion()
+        && cached.sampleCount() == stored.sampleCount()
+        && cached.rejectedCount() == stored.rejectedCount()) {
+      return cached;
     }
+    StepLatencyModel model = stored != null
+        ? StepLatencyModel.fromState(stored, config.modelConfig())
+        : newModel(engineId);
+    liveModels.put(engineId, model);
+    return model;
+  }
+
+  private StepLatencyModel newModel(String engineId) {
     EngineDescriptor d = registry.get(engineId);
     if (d != null) {
       StepLatencyPrior prior =

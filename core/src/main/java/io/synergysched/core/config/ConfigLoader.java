@@ -1,0 +1,83 @@
+package io.synergysched.core.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Reads a component's settings: a properties file, then environment overrides, then explicit
+ * overrides (command-line flags), each later source winning.
+ *
+ * <p>A key's environment variable is the key upper-cased with dots and dashes as underscores,
+ * prefixed by {@code SYNERGY_} unless the key already starts with {@code synergy.}: {@code
+ * bootstrap.servers} is {@code SYNERGY_BOOTSTRAP_SERVERS}, {@code synergy.iq.port} is {@code
+ * SYNERGY_IQ_PORT}. Keys starting with {@code kafka.} pass through to the Kafka clients with the
+ * prefix removed; any other key a component does not know fails fast, naming it.
+ */
+public final class ConfigLoader {
+
+  /** Prefix of keys handed to the Kafka clients as they are (minus the prefix). */
+  public static final String KAFKA_PREFIX = "kafka.";
+
+  private ConfigLoader() {}
+
+  /**
+   * @param file properties file, or null for none
+   * @param env the environment (usually {@code System.getenv()})
+   * @param overrides explicit settings that win over everything
+   * @param knownKeys the keys the component understands
+   * @throws IllegalArgumentException naming an unknown key or an unreadable file
+   */
+  public static Map<String, String> load(
+      Path file, Map<String, String> env, Map<String, String> overrides,
+      Collection<String> knownKeys) {
+    Map<String, String> settings = new TreeMap<>();
+    if (file != null) {
+      Properties properties = new Properties();
+      try (Reader reader = Files.newBufferedReader(file)) {
+        properties.load(reader);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read config file " + file + ": " + e, e);
+      }
+      properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k).trim()));
+    }
+    for (String key : knownKeys) {
+      String value = env.get(envName(key));
+      if (value != null) {
+        settings.put(key, value.trim());
+      }
+    }
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("SYNERGY_KAFKA_")) {
+            String key =
+                KAFKA_PREFIX
+                    + name.substring("SYNERGY_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            settings.put(key, value.trim());
+          }
+        });
+    settings.putAll(overrides);
+    for (String key : settings.keySet()) {
+      if (!key.startsWith(KAFKA_PREFIX) && !knownKeys.contains(key)) {
+        throw new IllegalArgumentException(
+            "unknown configuration key '" + key + "'" + (file == null ? "" : " (in " + file + ")")
+                + "; known keys: " + String.join(", ", new TreeSet<>(knownKeys))
+                + "; Kafka client settings go under '" + KAFKA_PREFIX + "'");
+      }
+    }
+    return settings;
+  }
+
+  /** The environment variable that overrides {@code key}. */
+  public static String envName(String key) {
+    String upper = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    return upper.startsWith("SYNERGY_") ? upper : "SYNERGY_" + upper;
+  }
+}

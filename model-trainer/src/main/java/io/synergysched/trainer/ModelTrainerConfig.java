@@ -1,0 +1,174 @@
+package io.synergysched.trainer;
+
+import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.core.model.StepLatencyModelConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Settings of one model-trainer instance. Build with {@link #fromSettings}; every value is checked
+ * there and a bad one fails naming its key.
+ *
+ * @param bootstrapServers Kafka {@code bootstrap.servers}, required
+ * @param applicationId Kafka Streams {@code application.id}; instances with the same id share work
+ * @param schemaRegistryUrl Confluent-API registry URL, or null for single-object encoding
+ * @param stateDir Kafka Streams state directory
+ * @param advertisedHost host other instances and clients reach this one's query API at
+ * @param bindHost interface the query API listens on
+ * @param port query API port; 0 picks a free one (advertised as bound)
+ * @param processingGuarantee {@code exactly_once_v2} or {@code at_least_once}
+ * @param standbyReplicas standby copies of each store on other instances, &gt;= 0
+ * @param streamThreads stream threads, &gt; 0
+ * @param commitIntervalMs commit interval, ms, &gt; 0
+ * @param topicPartitions partitions of topics this instance creates, &gt; 0
+ * @param replicationFactor replication of topics it creates and of changelogs, &gt; 0
+ * @param modelConfig the online model's settings ({@code synergy.model.*})
+ * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed)
+ */
+public record ModelTrainerConfig(
+    String bootstrapServers,
+    String applicationId,
+    String schemaRegistryUrl,
+    Path stateDir,
+    String advertisedHost,
+    String bindHost,
+    int port,
+    String processingGuarantee,
+    int standbyReplicas,
+    int streamThreads,
+    long commitIntervalMs,
+    int topicPartitions,
+    short replicationFactor,
+    StepLatencyModelConfig modelConfig,
+    Map<String, String> kafka) {
+
+  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+  public static final String APPLICATION_ID = "application.id";
+  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
+  public static final String STATE_DIR = "state.dir";
+  public static final String IQ_HOST = "synergy.iq.host";
+  public static final String IQ_BIND = "synergy.iq.bind";
+  public static final String IQ_PORT = "synergy.iq.port";
+  public static final String PROCESSING_GUARANTEE = "processing.guarantee";
+  public static final String STANDBY_REPLICAS = "num.standby.replicas";
+  public static final String STREAM_THREADS = "num.stream.threads";
+  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String TOPIC_PARTITIONS = "synergy.topics.partitions";
+  public static final String REPLICATION_FACTOR = "synergy.topics.replication";
+
+  /** The {@code synergy.model.*} keys of {@link StepLatencyModelConfig#fromProperties}. */
+  static final List<String> MODEL_KEYS =
+      Stream.of(
+              "forgetting-factor",
+              "knee-tokens",
+              "huber-threshold",
+              "relative-weighting",
+              "floor-observations",
+              "initial-residual-scale",
+              "scale-adaptation-rate",
+              "warm-samples",
+              "correction-enabled",
+              "correction-shrink-visits",
+              "correction-min-rate")
+          .map(k -> StepLatencyModelConfig.PREFIX + k)
+          .toList();
+
+  /** Every key this component understands (besides {@code kafka.*}). */
+  public static final List<String> KEYS =
+      Stream.concat(
+              Stream.of(
+                  BOOTSTRAP_SERVERS,
+                  APPLICATION_ID,
+                  SCHEMA_REGISTRY_URL,
+                  STATE_DIR,
+                  IQ_HOST,
+                  IQ_BIND,
+                  IQ_PORT,
+                  PROCESSING_GUARANTEE,
+                  STANDBY_REPLICAS,
+                  STREAM_THREADS,
+                  COMMIT_INTERVAL_MS,
+                  TOPIC_PARTITIONS,
+                  REPLICATION_FACTOR),
+              MODEL_KEYS.stream())
+          .toList();
+
+  public ModelTrainerConfig {
+    kafka = Map.copyOf(kafka);
+  }
+
+  /**
+   * Reads the settings, applying defaults, and validates them.
+   *
+   * @throws IllegalArgumentException naming the first bad key
+   */
+  public static ModelTrainerConfig fromSettings(Map<String, String> settings) {
+    String bootstrap = settings.get(BOOTSTRAP_SERVERS);
+    if (bootstrap == null || bootstrap.isBlank()) {
+      throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required");
+    }
+    String guarantee = settings.getOrDefault(PROCESSING_GUARANTEE, "exactly_once_v2");
+    if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
+      throw new IllegalArgumentException(
+          PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, was '" + guarantee + "'");
+    }
+    String host = settings.getOrDefault(IQ_HOST, "127.0.0.1");
+    Map<String, String> kafka = new LinkedHashMap<>();
+    settings.forEach(
+        (k, v) -> {
+          if (k.startsWith(ConfigLoader.KAFKA_PREFIX)) {
+            kafka.put(k.substring(ConfigLoader.KAFKA_PREFIX.length()), v);
+          }
+        });
+    String registry = settings.get(SCHEMA_REGISTRY_URL);
+    return new ModelTrainerConfig(
+        bootstrap.trim(),
+        nonBlank(settings, APPLICATION_ID, "synergy-model-trainer"),
+        registry == null || registry.isBlank() ? null : registry.trim(),
+        Path.of(nonBlank(settings, STATE_DIR,
+            Path.of(System.getProperty("java.io.tmpdir"), "synergysched", "model-trainer").toString())),
+        host,
+        settings.getOrDefault(IQ_BIND, host),
+        intIn(settings, IQ_PORT, 7070, 0, 65535),
+        guarantee,
+        intIn(settings, STANDBY_REPLICAS, 0, 0, 16),
+        intIn(settings, STREAM_THREADS, 1, 1, 64),
+        intIn(settings, COMMIT_INTERVAL_MS, 100, 1, 3_600_000),
+        intIn(settings, TOPIC_PARTITIONS, 4, 1, 10_000),
+        (short) intIn(settings, REPLICATION_FACTOR, 1, 1, 16),
+        StepLatencyModelConfig.fromProperties(settings),
+        kafka);
+  }
+
+  private static String nonBlank(Map<String, String> settings, String key, String fallback) {
+    String value = settings.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(key + " must not be blank");
+    }
+    return value.trim();
+  }
+
+  private static int intIn(Map<String, String> settings, String key, int fallback, int min, int max) {
+    String text = settings.get(key);
+    if (text == null) {
+      return fallback;
+    }
+    int value;
+    try {
+      value = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a whole number, was '" + text + "'", e);
+    }
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          key + " must be in [" + min + ", " + max + "], was " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,159 @@
+package io.synergysched.topologies.query;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synergysched.core.model.StepLatencyModelState;
+import io.synergysched.core.telemetry.EngineStatus;
+import io.synergysched.topologies.StoreNames;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Interactive queries over the engine stores of a running model-trainer: for one engine (asked of
+ * the instance that owns its key, found through {@code application.server}) and for all engines
+ * (every instance's local stores, merged). This is the Java API for callers in the same JVM; the
+ * HTTP server exposes the same answers.
+ *
+ * <p>Thread-safe. Methods throw {@link QueryNotReadyException} while the instance is starting or
+ * rebalancing, or when an owner does not answer.
+ */
+public final class EngineQueryService {
+
+  private final KafkaStreams streams;
+  private final HostInfo self;
+  private final RemoteEngineClient remote;
+
+  /**
+   * @param streams the running application
+   * @param self this instance's {@code application.server} host and port
+   */
+  public EngineQueryService(KafkaStreams streams, HostInfo self, ObjectMapper json, Duration timeout) {
+    this.streams = streams;
+    this.self = self;
+    this.remote = new RemoteEngineClient(json, timeout);
+  }
+
+  /** One engine, from whichever instance owns it; empty when no instance knows it. */
+  public Optional<EngineView> engine(String engineId) {
+    KeyQueryMetadata owner;
+    try {
+      owner = streams.queryMetadataForKey(StoreNames.MODELS, engineId, Serdes.String().serializer());
+    } catch (IllegalStateException e) {
+      throw new QueryNotReadyException("the application is not running: " + e.getMessage(), e);
+    }
+    if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+      throw new QueryNotReadyException("no instance owns engine " + engineId + " yet", null);
+    }
+    if (owner.activeHost().equals(self)) {
+      return localEngine(engineId);
+    }
+    return remote.engine(owner.activeHost(), engineId);
+  }
+
+  /** Every engine known to any instance, sorted by id. */
+  public List<EngineView> allEngines() {
+    Map<String, EngineView> merged = new TreeMap<>();
+    for (StreamsMetadata instance : instances()) {
+      List<EngineView> views =
+          instance.hostInfo().equals(self) ? localEngines() : remote.localEngines(instance.hostInfo());
+      for (EngineView view : views) {
+        merged.merge(view.engineId(), view, EngineQueryService::newer);
+      }
+    }
+    return new ArrayList<>(merged.values());
+  }
+
+  /** One engine from this instance's stores only. */
+  public Optional<EngineView> localEngine(String engineId) {
+    StepLatencyModelState state;
+    EngineStatus status;
+    try {
+      state = modelStore().get(engineId);
+      status = statusStore().get(engineId);
+    } catch (InvalidStateStoreException e) {
+      throw notReady(e);
+    }
+    if (state == null && status == null) {
+      return Optional.empty();
+    }
+    return Optional.of(EngineView.of(engineId, status, state, self.host() + ":" + self.port()));
+  }
+
+  /** Every engine in this instance's stores, sorted by id. */
+  public List<EngineView> localEngines() {
+    Map<String, EngineStatus> statuses = new TreeMap<>();
+    Map<String, StepLatencyModelState> models = new TreeMap<>();
+    try (KeyValueIterator<String, EngineStatus> all = statusStore().all()) {
+      all.forEachRemaining(kv -> statuses.put(kv.key, kv.value));
+    } catch (InvalidStateStoreException e) {
+      throw notReady(e);
+    }
+    try (KeyValueIterator<String, StepLatencyModelState> all = modelStore().all()) {
+      all.forEachRemaining(kv -> models.put(kv.key, kv.value));
+    } catch (InvalidStateStoreException e) {
+      throw notReady(e);
+    }
+    TreeMap<String, EngineView> views = new TreeMap<>();
+    String servedBy = self.host() + ":" + self.port();
+    for (String id : statuses.keySet()) {
+      views.put(id, EngineView.of(id, statuses.get(id), models.get(id), servedBy));
+    }
+    for (String id : models.keySet()) {
+      views.computeIfAbsent(id, k -> EngineView.of(k, null, models.get(k), servedBy));
+    }
+    return new ArrayList<>(views.values());
+  }
+
+  private List<StreamsMetadata> instances() {
+    try {
+      List<StreamsMetadata> all = new ArrayList<>(streams.streamsMetadataForStore(StoreNames.MODELS));
+      all.sort(Comparator.comparing(m -> m.hostInfo().toString()));
+      return all;
+    } catch (IllegalStateException e) {
+      throw new QueryNotReadyException("the application is not running: " + e.getMessage(), e);
+    }
+  }
+
+  private ReadOnlyKeyValueStore<String, StepLatencyModelState> modelStore() {
+    return store(StoreNames.MODELS);
+  }
+
+  private ReadOnlyKeyValueStore<String, EngineStatus> statusStore() {
+    return store(StoreNames.ENGINE_STATUS);
+  }
+
+  private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+    try {
+      return streams.store(
+          StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    } catch (InvalidStateStoreException e) {
+      throw notReady(e);
+    }
+  }
+
+  /** Stores throw on lookup and also later, while iterating, when a rebalance starts meanwhile. */
+  private static QueryNotReadyException notReady(InvalidStateStoreException e) {
+    return new QueryNotReadyException("stores are not queryable now: " + e.getMessage(), e);
+  }
+
+  /** During a hand-over two instances may briefly both answer: keep the further-along model. */
+  private static EngineView newer(EngineView a, EngineView b) {
+    long va = a.model() == null ? -1 : a.model().version();
+    long vb = b.model() == null ? -1 : b.model().version();
+    return vb > va ? b : a;
+  }
+}

@@ -1,0 +1,66 @@
+package io.synergysched.topologies.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.synergysched.core.model.StepLatencyModel;
+import io.synergysched.core.model.StepLatencyModelConfig;
+import io.synergysched.core.model.StepLatencyModelState;
+import io.synergysched.core.slo.SloTally;
+import io.synergysched.core.telemetry.EngineStatus;
+import io.synergysched.core.telemetry.StepObservation;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+/** The stores' binary formats give back exactly what went in, and refuse what is not theirs. */
+class StoreSerdesTest {
+
+  @Test
+  void shouldRestoreTheExactModelStateWhenRoundTripped() {
+    StepLatencyModel model = StepLatencyModel.cold(StepLatencyModelConfig.defaults());
+    List<StepObservation> steps = SyntheticSteps.generate("a100-0", 300, 11, 1.0);
+    steps.forEach(model::learn);
+    StepLatencyModelState state = model.snapshot();
+    ModelStateSerde serde = new ModelStateSerde();
+
+    byte[] bytes = serde.serialize("t", state);
+
+    assertThat(serde.deserialize("t", bytes)).isEqualTo(state);
+    assertThatThrownBy(() -> serde.deserialize("t", Arrays.copyOf(bytes, bytes.length - 8)))
+        .isInstanceOf(SerializationException.class);
+    assertThatThrownBy(() -> serde.deserialize("t", Arrays.copyOf(bytes, bytes.length + 1)))
+        .isInstanceOf(SerializationException.class).hasMessageContaining("trailing");
+  }
+
+  @Test
+  void shouldRestoreTheEngineStatusWhenRoundTripped() {
+    List<StepObservation> steps = SyntheticSteps.generate("h100-3", 2, 5, 2.0);
+    EngineStatus status = EngineStatus.after(EngineStatus.after(null, steps.get(0)), steps.get(1));
+    EngineStatusSerde serde = new EngineStatusSerde();
+
+    assertThat(serde.deserialize("t", serde.serialize("t", status))).isEqualTo(status);
+    assertThat(status.stepsSeen()).isEqualTo(2);
+    assertThatThrownBy(() -> serde.deserialize("t", new byte[] {9, 0, 0}))
+        .isInstanceOf(SerializationException.class);
+  }
+
+  @Test
+  void shouldRestoreTheSloTallyWhenRoundTripped() {
+    SloTally tally = new SloTally(20_000);
+    tally.recordFinished(300, 30, 1000, 100);
+    tally.recordFinished(3000, 130, 1000, 100);
+    tally.recordRejected();
+    SloTallySerde serde = new SloTallySerde();
+
+    SloTally back = serde.deserialize("t", serde.serialize("t", tally));
+
+    assertThat(back.windowStartMs()).isEqualTo(20_000);
+    assertThat(back.finished()).isEqualTo(2);
+    assertThat(back.bothMet()).isEqualTo(1);
+    assertThat(back.rejected()).isEqualTo(1);
+    assertThat(back.ttftHistogram()).isEqualTo(tally.ttftHistogram());
+    assertThat(back.tpotQuantileMs(0.5)).isEqualTo(tally.tpotQuantileMs(0.5));
+  }
+}

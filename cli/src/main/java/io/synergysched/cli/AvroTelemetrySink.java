@@ -3,6 +3,7 @@ package io.synergysched.cli;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.simulator.scenario.StepTelemetrySink;
+import io.synergysched.topologies.telemetry.TelemetryMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -38,26 +39,8 @@ final class AvroTelemetrySink implements StepTelemetrySink {
 
   @Override
   public void write(String run, StepObservation s) {
-    StepTelemetry record = StepTelemetry.newBuilder()
-        .setEngineId(run + "/" + s.engineId())
-        .setStepIndex(s.stepIndex())
-        .setStartTimeMs(s.startTimeMs())
-        .setDurationUs(s.durationUs())
-        .setPrefillTokens(s.prefillTokens())
-        .setPrefillChunks(s.prefillChunks())
-        .setPrefillChunkSqSum(s.prefillChunkSqSum())
-        .setPrefillCachedContext(s.prefillCachedContext())
-        .setPrefillChunkContextProduct(s.prefillChunkContextProduct())
-        .setDecodeSeqs(s.decodeSeqs())
-        .setDecodeContextSum(s.decodeContextSum())
-        .setKvBlocksUsed(s.kvBlocksUsed())
-        .setKvBlocksTotal(s.kvBlocksTotal())
-        .setWaiting(s.waiting())
-        .setRunning(s.running())
-        .setPreemptions(s.preemptions())
-        .setTokenBudget(s.tokenBudget())
-        .setLensHintVersion(-1L)
-        .build();
+    StepTelemetry record = TelemetryMapping.toTelemetry(s);
+    record.setEngineId(run + "/" + s.engineId());
     try {
       writer.append(record);
     } catch (IOException e) {

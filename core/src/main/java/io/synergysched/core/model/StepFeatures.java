@@ -1,6 +1,7 @@
 package io.synergysched.core.model;
 
 import io.synergysched.core.telemetry.StepObservation;
+import io.synergysched.core.telemetry.StepObservationValidator;
 
 /**
  * The structural feature vector of one engine step, shared by the online fit, the offline prior fit
@@ -115,32 +116,11 @@ public final class StepFeatures {
   }
 
   /**
-   * Whether an observation can be learned from: positive duration and counts that can describe a
-   * real step (non-negative, chunks only with prefill tokens, squared sum consistent with the chunk
-   * lengths). Implausible telemetry must be dropped before it reaches a model.
+   * Whether an observation can be learned from: {@link StepObservationValidator} finds nothing
+   * wrong with it (positive duration, counts that can describe a real step). Implausible telemetry
+   * must be dropped before it reaches a model. Allocation-free for plausible steps.
    */
   public static boolean isPlausible(StepObservation step) {
-    if (step.durationUs() <= 0
-        || step.prefillTokens() < 0
-        || step.prefillChunks() < 0
-        || step.prefillChunkSqSum() < 0
-        || step.prefillCachedContext() < 0
-        || step.prefillChunkContextProduct() < 0
-        || step.decodeSeqs() < 0
-        || step.decodeContextSum() < 0
-        || step.totalTokens() <= 0) {
-      return false;
-    }
-    if ((step.prefillTokens() == 0) != (step.prefillChunks() == 0)) {
-      return false;
-    }
-    if (step.prefillChunks() > step.prefillTokens()) {
-      return false;
-    }
-    long tokens = step.prefillTokens();
-    // sum of squares of k positive parts of n lies in [n^2/k, n^2]
-    long upper = tokens * tokens;
-    long lower = step.prefillChunks() == 0 ? 0 : upper / step.prefillChunks();
-    return step.prefillChunkSqSum() >= lower && step.prefillChunkSqSum() <= upper;
+    return StepObservationValidator.problem(step) == null;
   }
 }

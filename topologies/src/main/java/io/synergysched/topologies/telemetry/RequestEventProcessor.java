@@ -4,7 +4,6 @@ import io.synergysched.core.slo.SloTally;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
 import io.synergysched.schemas.serde.AvroRecordCodec;
-import io.synergysched.schemas.serde.UndecodableRecordException;
 import io.synergysched.topologies.DeadLetters;
 import io.synergysched.topologies.StoreNames;
 import java.time.Duration;
@@ -15,7 +14,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -52,22 +50,15 @@ final class RequestEventProcessor implements Processor<String, byte[], String, O
 
   @Override
   public void process(Record<String, byte[]> record) {
-    RecordMetadata metadata = context.recordMetadata().orElse(null);
-    RequestEvent event;
-    try {
-      event =
-          codec.decode(
-              metadata == null ? "unknown" : metadata.topic(),
-              metadata == null ? -1 : metadata.partition(),
-              metadata == null ? -1 : metadata.offset(),
-              record.value());
-    } catch (UndecodableRecordException e) {
-      deadLetter(record, metadata, e.reason(), e);
+    RequestEvent event =
+        DeadLetters.decodeOrForward(
+            context, record, codec, STAGE, TelemetryTopology.DEAD_LETTER_SINK);
+    if (event == null) {
       return;
     }
-    String problem = event == null ? "null request event" : problem(event);
+    String problem = problem(event);
     if (problem != null) {
-      deadLetter(record, metadata, problem, null);
+      DeadLetters.forward(context, record, STAGE, problem, null, TelemetryTopology.DEAD_LETTER_SINK);
       return;
     }
     if (event.getType() != RequestEventType.FINISHED
@@ -150,16 +141,5 @@ final class RequestEventProcessor implements Processor<String, byte[], String, O
         new Record<String, Object>(
             engineId, TelemetryMapping.toSloWindow(engineId, tally, windowMs), timestamp),
         TelemetryTopology.SLO_WINDOWS_SINK);
-  }
-
-  private void deadLetter(
-      Record<String, byte[]> record, RecordMetadata metadata, String reason, Throwable cause) {
-    context.forward(
-        record.withValue(
-            (Object)
-                DeadLetters.of(
-                    metadata, record.key(), record.value(), STAGE, reason, cause,
-                    context.currentSystemTimeMs())),
-        TelemetryTopology.DEAD_LETTER_SINK);
   }
 }

@@ -9,7 +9,6 @@ import io.synergysched.core.telemetry.StepObservationValidator;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.serde.AvroRecordCodec;
-import io.synergysched.schemas.serde.UndecodableRecordException;
 import io.synergysched.topologies.DeadLetters;
 import io.synergysched.topologies.StoreNames;
 import java.util.HashMap;
@@ -17,7 +16,6 @@ import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -60,21 +58,10 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
 
   @Override
   public void process(Record<String, byte[]> record) {
-    RecordMetadata metadata = context.recordMetadata().orElse(null);
-    StepTelemetry telemetry;
-    try {
-      telemetry =
-          codec.decode(
-              metadata == null ? "unknown" : metadata.topic(),
-              metadata == null ? -1 : metadata.partition(),
-              metadata == null ? -1 : metadata.offset(),
-              record.value());
-    } catch (UndecodableRecordException e) {
-      deadLetter(record, metadata, e.reason(), e);
-      return;
-    }
+    StepTelemetry telemetry =
+        DeadLetters.decodeOrForward(
+            context, record, codec, STAGE, TelemetryTopology.DEAD_LETTER_SINK);
     if (telemetry == null) {
-      deadLetter(record, metadata, "null step telemetry (tombstones are not steps)", null);
       return;
     }
     StepObservation step = TelemetryMapping.toObservation(telemetry);
@@ -84,7 +71,7 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
           + "'";
     }
     if (problem != null) {
-      deadLetter(record, metadata, problem, null);
+      DeadLetters.forward(context, record, STAGE, problem, null, TelemetryTopology.DEAD_LETTER_SINK);
       return;
     }
     String engineId = step.engineId();
@@ -146,16 +133,5 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
       }
     }
     return StepLatencyModel.cold(config.modelConfig());
-  }
-
-  private void deadLetter(
-      Record<String, byte[]> record, RecordMetadata metadata, String reason, Throwable cause) {
-    context.forward(
-        record.withValue(
-            (Object)
-                DeadLetters.of(
-                    metadata, record.key(), record.value(), STAGE, reason, cause,
-                    context.currentSystemTimeMs())),
-        TelemetryTopology.DEAD_LETTER_SINK);
   }
 }

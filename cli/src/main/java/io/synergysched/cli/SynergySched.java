@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       StepLatencyCommand.class,
       SimulateCommand.class,
       BenchSimCommand.class,
+      BenchTrainerCommand.class,
       AuditCommand.class,
     })
 public final class SynergySched implements Runnable {

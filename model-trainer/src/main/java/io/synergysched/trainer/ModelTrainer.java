@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -95,6 +96,23 @@ public final class ModelTrainer implements AutoCloseable {
 
   public KafkaStreams.State state() {
     return streams.state();
+  }
+
+  /**
+   * Records the stream threads processed since start (all source topics), from their
+   * {@code process-total} metrics: how a benchmark or a health check sees ingest progress without
+   * touching the stores.
+   */
+  public long processedRecords() {
+    double total = 0;
+    for (var metric : streams.metrics().entrySet()) {
+      MetricName name = metric.getKey();
+      if (name.group().equals("stream-thread-metrics") && name.name().equals("process-total")
+          && metric.getValue().metricValue() instanceof Number value) {
+        total += value.doubleValue();
+      }
+    }
+    return (long) total;
   }
 
   /** Records restored from the changelog into {@code store} since start. */

@@ -57,4 +57,16 @@ public interface SchedulingContext {
 
   /** Requests preempted so far while planning this step. */
   int preemptionsThisStep();
+
+  /**
+   * Sheds waiting request {@code index}: the engine answers it now with a rejection carrying a
+   * retry hint (HTTP 429/503 with Retry-After in a deployment, so the client or gateway retries
+   * later or elsewhere) instead of letting it wait for a TTFT it can no longer meet. Indices
+   * after {@code index} shift down by one. Engines that cannot shed keep the default.
+   *
+   * @return true when shed; false when this engine does not shed (nothing changes)
+   */
+  default boolean shedWaiting(int index) {
+    return false;
+  }
 }

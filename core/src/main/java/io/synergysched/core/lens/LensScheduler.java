@@ -1,0 +1,553 @@
+package io.synergysched.core.lens;
+
+import io.synergysched.core.model.StepLatencyModel;
+import io.synergysched.core.model.StepLatencyModelConfig;
+import io.synergysched.core.model.predict.EnginePerformancePredictor;
+import io.synergysched.core.scheduling.BatchScheduler;
+import io.synergysched.core.scheduling.SchedulableRequest;
+import io.synergysched.core.scheduling.SchedulerEnvironment;
+import io.synergysched.core.scheduling.SchedulingContext;
+import io.synergysched.core.telemetry.StepObservation;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * LENS inside the engine: every step it applies the current {@link LensHint} (or safe defaults
+ * once the hint has expired) to build the batch.
+ *
+ * <ol>
+ *   <li>Sheds waiting requests that have waited {@code shedAfterTtftMultiple} TTFT targets (their
+ *       client has given up; a deployment answers them with a retry hint).
+ *   <li>Schedules every decode first: the step's token budget is the hint's budget at this decode
+ *       load, so the step stays under the TPOT target minus the margin; if the decodes alone are
+ *       predicted over the cap, no prefill joins them.
+ *   <li>Orders prefill work on three levels: SLO-protected (admitted prefills on track, and
+ *       preempted requests recomputing, whose first token is already out), then waiting requests
+ *       that can still make their TTFT, by slack (deadline minus now minus their own fastest
+ *       prefill), then deferred ones that cannot, by remaining work. Only the most urgent
+ *       {@code 64} are kept (a bounded heap, not a sort of the whole queue).
+ *   <li>If the feasible ones cannot all finish by their deadlines at this step's rate (checked in
+ *       deadline order), a {@link SloRescueKnapsack} picks the set that saves the most SLOs; the
+ *       rest are deferred.
+ *   <li>A {@link SlidingWindowChunker} chooses this step's prefill tokens from this step and the
+ *       next, and the tokens go to the ordered work; new requests are admitted only below the
+ *       hint's KV watermark and sequence limit, and not in a step that preempted (as vLLM).
+ * </ol>
+ *
+ * <p>When built by {@link #selfPlanning}, the scheduler also learns its engine's step-latency model
+ * online from the steps the engine reports and plans its own hints, which reach it through a
+ * {@link DelayedLensHintFeed} as hints from the control topic would. Single-threaded (the engine's
+ * scheduling thread); the hot path allocates nothing once its arrays have grown to the queue.
+ */
+public final class LensScheduler implements BatchScheduler {
+
+  public static final String NAME = "lens";
+
+  /** Prefills kept in the ordered short list per step. */
+  private static final int SHORT_LIST = 64;
+  private static final int INDEX_BITS = 20;
+  private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
+  private static final long VALUE_LIMIT = (1L << 38) - 1;
+
+  private final LensSchedulerConfig config;
+  private final LensHintSource hints;
+  private final LensPlanningLoop planning;
+  private final StepLatencyModel model;
+  private final StepLatencyModelConfig modelConfig;
+  private final double defaultTtftMs;
+  private final double defaultTpotMs;
+  private final SloRescueKnapsack knapsack;
+  private final SlidingWindowChunker chunker;
+  private final RequestIdSet deferred = new RequestIdSet();
+  private EnginePerformancePredictor predictor;
+
+  private int stepsSinceRefresh;
+  private double meanDecodeContext;
+  private int lastBudget;
+  private int lastMaxSeqs;
+  private int kvBlocksTotal;
+  private int blockSize = 16;
+  private long steps;
+  private long fallbackSteps;
+  private long knapsackSolves;
+  private long shed;
+
+  // Candidates of this step, parallel arrays indexed by candidate.
+  private int size;
+  private int[] runIndex = new int[64];
+  private int[] waitIndex = new int[64];
+  private long[] requestId = new long[64];
+  private int[] remaining = new int[64];
+  private int[] cachedBehind = new int[64];
+  private int[] level = new int[64];
+  private double[] deadline = new double[64];
+  private double[] slack = new double[64];
+
+  // The short list: a max-heap on the key while selecting, then sorted ascending.
+  private final long[] heap = new long[SHORT_LIST];
+  private int heapSize;
+  private final int[] order = new int[SHORT_LIST];
+  private final int[] edf;
+  private final int[] weights;
+  private final int[] capacities;
+  private final double[] values;
+  private final boolean[] chosen;
+  private final int[] windowRemaining;
+  private final int[] windowCached;
+  private final double[] windowDeadline;
+  private final boolean[] windowCounts;
+
+  private LensScheduler(LensSchedulerConfig config, LensHintSource hints, LensPlanningLoop planning,
+      StepLatencyModel model, StepLatencyModelConfig modelConfig, EnginePerformancePredictor predictor,
+      double defaultTtftMs, double defaultTpotMs) {
+    this.config = config.validate();
+    this.hints = hints;
+    this.planning = planning;
+    this.model = model;
+    this.modelConfig = modelConfig;
+    this.predictor = Objects.requireNonNull(predictor, "predictor");
+    if (!(defaultTtftMs > 0) || !(defaultTpotMs > 0)) {
+      throw new IllegalArgumentException("default TTFT and TPOT targets must be > 0 ms");
+    }
+    this.defaultTtftMs = defaultTtftMs;
+    this.defaultTpotMs = defaultTpotMs;
+    int k = Math.min(config.knapsackItems(), SHORT_LIST);
+    this.knapsack = new SloRescueKnapsack(k, config.knapsackUnits());
+    this.edf = new int[k];
+    this.weights = new int[k];
+    this.capacities = new int[k];
+    this.values = new double[k];
+    this.chosen = new boolean[k];
+    int w = Math.min(config.windowItems(), SHORT_LIST);
+    this.chunker = new SlidingWindowChunker(w);
+    this.windowRemaining = new int[w];
+    this.windowCached = new int[w];
+    this.windowDeadline = new double[w];
+    this.windowCounts = new boolean[w];
+    this.lastBudget = config.safeTokenBudget();
+    this.lastMaxSeqs = config.safeMaxNumSeqs();
+  }
+
+  /**
+   * A scheduler that applies hints from {@code hints} (null: safe defaults only) and predicts with
+   * a fixed model; what an engine connector runs when hints come from the control topic.
+   */
+  public static LensScheduler withHints(LensSchedulerConfig config, LensHintSource hints,
+      EnginePerformancePredictor predictor, double defaultTtftMs, double defaultTpotMs) {
+    return new LensScheduler(config, hints, null, null, null, predictor, defaultTtftMs, defaultTpotMs);
+  }
+
+  /**
+   * A scheduler that learns its engine's model online from the engine's steps (starting from the
+   * environment's class prior, or cold) and plans its own hints with {@code planner}, delivered
+   * through a {@link DelayedLensHintFeed} delayed by {@code environment.hintDelayMs()}.
+   */
+  public static LensScheduler selfPlanning(SchedulerEnvironment environment, LensSchedulerConfig config,
+      LensPlanner planner, StepLatencyModelConfig modelConfig) {
+    StepLatencyModel model = environment.prior() != null
+        ? StepLatencyModel.fromPrior(environment.prior(), modelConfig)
+        : StepLatencyModel.cold(modelConfig);
+    DelayedLensHintFeed feed = new DelayedLensHintFeed(environment.hintDelayMs());
+    LensPlanningLoop loop = new LensPlanningLoop(planner, feed, environment.engineId(),
+        environment.defaultTpotMs(), config.replanIntervalMs());
+    return new LensScheduler(config, feed, loop, model, modelConfig,
+        EnginePerformancePredictor.of(model.snapshot(), modelConfig),
+        environment.defaultTtftMs(), environment.defaultTpotMs());
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The budget of the latest step (decodes included), tokens. */
+  @Override
+  public int tokenBudget() {
+    return lastBudget;
+  }
+
+  @Override
+  public int maxNumSeqs() {
+    return lastMaxSeqs;
+  }
+
+  @Override
+  public boolean wantsStepFeedback() {
+    return model != null;
+  }
+
+  @Override
+  public void onStepCompleted(StepObservation step) {
+    if (model == null) {
+      return;
+    }
+    model.learn(step);
+    if (step.decodeSeqs() > 0) {
+      double mean = (double) step.decodeContextSum() / step.decodeSeqs();
+      meanDecodeContext = meanDecodeContext == 0 ? mean : meanDecodeContext + 0.01 * (mean - meanDecodeContext);
+    }
+    if (++stepsSinceRefresh >= config.modelRefreshSteps()) {
+      stepsSinceRefresh = 0;
+      predictor = EnginePerformancePredictor.of(model.snapshot(), modelConfig);
+    }
+  }
+
+  @Override
+  public long deferredRequests() {
+    return deferred.size();
+  }
+
+  @Override
+  public boolean wasDeferred(long id) {
+    return deferred.contains(id);
+  }
+
+  @Override
+  public long shedRequests() {
+    return shed;
+  }
+
+  /** Steps run on safe defaults because no valid hint was held. */
+  public long fallbackSteps() {
+    return fallbackSteps;
+  }
+
+  /** Steps in which the rescue knapsack ran. */
+  public long knapsackSolves() {
+    return knapsackSolves;
+  }
+
+  public long steps() {
+    return steps;
+  }
+
+  /** The model the scheduler predicts with now. */
+  public EnginePerformancePredictor predictor() {
+    return predictor;
+  }
+
+  @Override
+  public void schedule(SchedulingContext ctx) {
+    steps++;
+    double now = ctx.nowMs();
+    kvBlocksTotal = ctx.totalBlocks();
+    blockSize = ctx.blockSize();
+    if (planning != null) {
+      planning.maybePlan(now, predictor, meanDecodeContext, kvBlocksTotal, blockSize);
+    }
+    LensHint hint = hints == null ? null : hints.current(now);
+    boolean hinted = hint != null && hint.isValidAt(now);
+    if (!hinted) {
+      fallbackSteps++;
+    }
+    int maxSeqs = hinted ? hint.maxNumSeqs() : config.safeMaxNumSeqs();
+    double watermark = hinted ? hint.kvAdmissionWatermark() : config.safeKvWatermark();
+    double capUs = hinted ? (hint.tpotTargetMs() - hint.tpotMarginMs()) * 1000.0
+        : defaultTpotMs * (1 - config.safeTpotMarginFraction()) * 1000.0;
+    int preferredChunk = hinted ? hint.chunkSizeTokens() : Math.min(512, config.safeTokenBudget());
+    boolean fcfs = hinted && LensHint.FCFS.equals(hint.priorityPolicy());
+    lastMaxSeqs = maxSeqs;
+
+    shedTimedOut(ctx, now);
+
+    int decodes = 0;
+    long decodeContext = 0;
+    for (int i = 0; i < ctx.runningCount(); i++) {
+      SchedulableRequest r = ctx.running(i);
+      if (r.isPrefilling()) {
+        continue;
+      }
+      int context = r.computedTokens() + 1;
+      if (!ctx.scheduleRunning(i, 1)) {
+        break;
+      }
+      decodes++;
+      decodeContext += context;
+    }
+    int budget = Math.max(decodes, hinted ? hint.tokenBudgetAt(decodes) : config.safeTokenBudget());
+    lastBudget = budget;
+    int prefillMax = budget - decodes;
+    if (decodes > 0 && predictor.predictStepUs(0, 0, 0, 0, 0, decodes, decodeContext) > capUs) {
+      prefillMax = 0;
+    }
+    if (prefillMax <= 0) {
+      return;
+    }
+    double fullStepUs = predictor.predictStepUs(prefillMax, 1, (double) prefillMax * prefillMax, 0, 0,
+        decodes, decodeContext);
+    collect(ctx, now, prefillMax, fullStepUs, maxSeqs, watermark, fcfs);
+    if (heapSize == 0) {
+      return;
+    }
+    sortShortList();
+    rescueIfOverloaded(now, prefillMax, fullStepUs, fcfs);
+    int m = Math.min(heapSize, windowRemaining.length);
+    for (int k = 0; k < m; k++) {
+      int c = order[k];
+      windowRemaining[k] = remaining[c];
+      windowCached[k] = cachedBehind[c];
+      windowDeadline[k] = deadline[c];
+      windowCounts[k] = level[c] < 2;
+    }
+    int tokens = chunker.choose(predictor, now, decodes, decodeContext, prefillMax, capUs, fullStepUs,
+        preferredChunk, m, windowRemaining, windowCached, windowDeadline, windowCounts);
+    allocate(ctx, tokens, maxSeqs, watermark);
+  }
+
+  private void shedTimedOut(SchedulingContext ctx, double now) {
+    double multiple = config.shedAfterTtftMultiple();
+    if (multiple <= 0) {
+      return;
+    }
+    for (int w = ctx.waitingCount() - 1; w >= 0; w--) {
+      SchedulableRequest r = ctx.waiting(w);
+      if (r.generatedTokens() > 0) {
+        continue;
+      }
+      if (now - r.arrivalTimeMs() > multiple * ttftOf(r)) {
+        long id = r.requestId();
+        if (ctx.shedWaiting(w)) {
+          shed++;
+          deferred.add(id);
+        }
+      }
+    }
+  }
+
+  private double ttftOf(SchedulableRequest r) {
+    double t = r.sloTtftMs();
+    return Double.isNaN(t) ? defaultTtftMs : t;
+  }
+
+  /** Builds the candidates and keeps the {@link #SHORT_LIST} most urgent in the heap. */
+  private void collect(SchedulingContext ctx, double now, int prefillMax, double fullStepUs, int maxSeqs,
+      double watermark, boolean fcfs) {
+    size = 0;
+    heapSize = 0;
+    for (int i = 0; i < ctx.runningCount(); i++) {
+      SchedulableRequest r = ctx.running(i);
+      if (r.isPrefilling()) {
+        add(r, i, -1, now, prefillMax, fullStepUs, true, fcfs);
+      }
+    }
+    boolean admit = ctx.preemptionsThisStep() == 0 && ctx.runningCount() < maxSeqs
+        && usedFraction(ctx) < watermark;
+    if (admit) {
+      int waiting = ctx.waitingCount();
+      for (int w = 0; w < waiting; w++) {
+        add(ctx.waiting(w), -1, w, now, prefillMax, fullStepUs, false, fcfs);
+      }
+    }
+  }
+
+  private static double usedFraction(SchedulingContext ctx) {
+    int total = ctx.totalBlocks();
+    return total <= 0 ? 0 : 1.0 - (double) ctx.freeBlocks() / total;
+  }
+
+  private void add(SchedulableRequest r, int run, int wait, double now, int prefillMax, double fullStepUs,
+      boolean admitted, boolean fcfs) {
+    if (size == runIndex.length) {
+      grow();
+    }
+    int c = size++;
+    int rem = r.tokensToCompute();
+    runIndex[c] = run;
+    waitIndex[c] = wait;
+    requestId[c] = r.requestId();
+    remaining[c] = rem;
+    cachedBehind[c] = Math.max(0, r.promptTokens() + r.generatedTokens() - rem);
+    double due = r.arrivalTimeMs() + ttftOf(r);
+    deadline[c] = due;
+    int lvl;
+    double s;
+    if (r.generatedTokens() > 0) {
+      // Recomputing after a preemption: its first token is out, its TPOT is what is at stake.
+      lvl = 0;
+      s = 0;
+    } else {
+      double fastestMs = Math.ceil((double) rem / prefillMax) * fullStepUs / 1000.0;
+      s = due - now - fastestMs;
+      lvl = s < 0 ? 2 : admitted ? 0 : 1;
+    }
+    if (lvl == 2) {
+      deferred.add(r.requestId());
+    }
+    level[c] = lvl;
+    slack[c] = s;
+    offer(key(c, fcfs));
+  }
+
+  /**
+   * Sort key: level, then slack in microseconds (levels 0 and 1; nothing under {@code fcfs}, which
+   * keeps queue order) or remaining tokens (level 2), then candidate index (queue order).
+   */
+  private long key(int c, boolean fcfs) {
+    long value;
+    if (level[c] == 2) {
+      value = remaining[c];
+    } else if (fcfs) {
+      value = 0;
+    } else {
+      value = (long) Math.max(0, slack[c] * 1000.0);
+    }
+    return ((long) level[c] << 58) | (Math.min(value, VALUE_LIMIT) << INDEX_BITS) | c;
+  }
+
+  /** Keeps the smallest keys: a max-heap of at most {@link #SHORT_LIST}. */
+  private void offer(long key) {
+    if (heapSize < SHORT_LIST) {
+      int i = heapSize++;
+      heap[i] = key;
+      while (i > 0) {
+        int parent = (i - 1) >>> 1;
+        if (heap[parent] >= heap[i]) {
+          break;
+        }
+        long t = heap[parent];
+        heap[parent] = heap[i];
+        heap[i] = t;
+        i = parent;
+      }
+    } else if (key < heap[0]) {
+      heap[0] = key;
+      int i = 0;
+      while (true) {
+        int l = 2 * i + 1;
+        if (l >= heapSize) {
+          break;
+        }
+        int big = l + 1 < heapSize && heap[l + 1] > heap[l] ? l + 1 : l;
+        if (heap[i] >= heap[big]) {
+          break;
+        }
+        long t = heap[big];
+        heap[big] = heap[i];
+        heap[i] = t;
+        i = big;
+      }
+    }
+  }
+
+  private void sortShortList() {
+    Arrays.sort(heap, 0, heapSize);
+    for (int k = 0; k < heapSize; k++) {
+      order[k] = (int) (heap[k] & INDEX_MASK);
+    }
+  }
+
+  /**
+   * Checks, in deadline order, whether the feasible prefills of the short list can all finish in
+   * time at this step's rate; if not, keeps the set the knapsack saves and defers the rest.
+   */
+  private void rescueIfOverloaded(double now, int prefillMax, double fullStepUs, boolean fcfs) {
+    int n = 0;
+    for (int k = 0; k < heapSize && n < edf.length; k++) {
+      int c = order[k];
+      if (level[c] < 2) {
+        int at = n++;
+        while (at > 0 && deadline[edf[at - 1]] > deadline[c]) {
+          edf[at] = edf[at - 1];
+          at--;
+        }
+        edf[at] = c;
+      }
+    }
+    if (n == 0) {
+      return;
+    }
+    long work = 0;
+    boolean late = false;
+    long maxCapacity = 0;
+    for (int j = 0; j < n; j++) {
+      int c = edf[j];
+      work += remaining[c];
+      long stepsLeft = (long) Math.floor((deadline[c] - now) / (fullStepUs / 1000.0));
+      long capacity = Math.max(0, stepsLeft) * prefillMax;
+      maxCapacity = Math.max(maxCapacity, capacity);
+      capacities[j] = (int) Math.min(Integer.MAX_VALUE, capacity);
+      if (work > capacity) {
+        late = true;
+      }
+    }
+    if (!late) {
+      return;
+    }
+    knapsackSolves++;
+    long unit = Math.max(1, (maxCapacity + knapsack.maxUnits() - 1) / knapsack.maxUnits());
+    for (int j = 0; j < n; j++) {
+      int c = edf[j];
+      weights[j] = (int) Math.max(1, (remaining[c] + unit - 1) / unit);
+      capacities[j] = (int) (capacities[j] / unit);
+      // One SLO each; an admitted prefill breaks ties because its KV is already paid for.
+      values[j] = level[c] == 0 ? 1.001 : 1.0;
+    }
+    knapsack.solve(n, weights, capacities, values, chosen);
+    boolean changed = false;
+    for (int j = 0; j < n; j++) {
+      if (!chosen[j]) {
+        int c = edf[j];
+        level[c] = 2;
+        deferred.add(requestId[c]);
+        changed = true;
+      }
+    }
+    if (changed) {
+      for (int k = 0; k < heapSize; k++) {
+        heap[k] = key(order[k], fcfs);
+      }
+      sortShortList();
+    }
+  }
+
+  private void allocate(SchedulingContext ctx, int tokens, int maxSeqs, double watermark) {
+    int left = tokens;
+    boolean admitting = true;
+    for (int k = 0; k < heapSize && left > 0; k++) {
+      int c = order[k];
+      int take = Math.min(remaining[c], left);
+      if (runIndex[c] >= 0) {
+        int i = runIndex[c];
+        if (i >= ctx.runningCount() || ctx.running(i).requestId() != requestId[c]) {
+          continue; // preempted while this step was planned
+        }
+        if (!ctx.scheduleRunning(i, take)) {
+          return;
+        }
+        left -= take;
+      } else {
+        if (!admitting || ctx.preemptionsThisStep() > 0 || ctx.runningCount() >= maxSeqs
+            || usedFraction(ctx) >= watermark) {
+          continue;
+        }
+        int w = waitIndex[c];
+        if (!ctx.admitWaiting(w, take)) {
+          admitting = false;
+          continue;
+        }
+        left -= take;
+        for (int j = k + 1; j < heapSize; j++) {
+          int o = order[j];
+          if (waitIndex[o] > w) {
+            waitIndex[o]--;
+          }
+        }
+      }
+    }
+  }
+
+  private void grow() {
+    int n = runIndex.length * 2;
+    if (n > INDEX_MASK) {
+      throw new IllegalStateException("more than " + INDEX_MASK + " requests in one engine");
+    }
+    runIndex = Arrays.copyOf(runIndex, n);
+    waitIndex = Arrays.copyOf(waitIndex, n);
+    requestId = Arrays.copyOf(requestId, n);
+    remaining = Arrays.copyOf(remaining, n);
+    cachedBehind = Arrays.copyOf(cachedBehind, n);
+    level = Arrays.copyOf(level, n);
+    deadline = Arrays.copyOf(deadline, n);
+    slack = Arrays.copyOf(slack, n);
+  }
+}

@@ -1,0 +1,78 @@
+package io.synergysched.core.lens;
+
+/**
+ * Settings of the engine-side {@link LensScheduler}; keys are {@code synergy.lens.*}.
+ *
+ * @param safeTokenBudget budget applied while no valid hint is held (a well-tuned static budget),
+ *     tokens, &gt; 0
+ * @param safeMaxNumSeqs sequence limit without a hint, &gt; 0
+ * @param safeKvWatermark KV admission watermark without a hint, in (0, 1]
+ * @param safeTpotMarginFraction TPOT margin without a hint (the step cap is the target times
+ *     one minus this), in [0, 0.9]
+ * @param knapsackItems most prefills the rescue knapsack weighs at once (the most urgent), &gt; 0
+ * @param knapsackUnits work quantisation of the knapsack: its largest capacity in units, &gt; 0
+ * @param windowItems prefills the sliding-window chunker looks at, &gt; 0
+ * @param shedAfterTtftMultiple a deferred waiting request is shed once it has waited this many
+ *     TTFT targets (its client would have timed out); 0 never sheds, else &gt;= 1
+ * @param modelRefreshSteps steps between refreshes of the predictor from the learning model, &gt; 0
+ * @param replanIntervalMs virtual or wall time between hint plans when the scheduler plans its own
+ *     hints, ms, &gt; 0
+ */
+public record LensSchedulerConfig(
+    int safeTokenBudget,
+    int safeMaxNumSeqs,
+    double safeKvWatermark,
+    double safeTpotMarginFraction,
+    int knapsackItems,
+    int knapsackUnits,
+    int windowItems,
+    double shedAfterTtftMultiple,
+    int modelRefreshSteps,
+    double replanIntervalMs) {
+
+  public static LensSchedulerConfig defaults() {
+    return new LensSchedulerConfig(2048, 256, 0.9, 0.1, 32, 128, 8, 2.0, 128, 1000.0);
+  }
+
+  public LensSchedulerConfig withShedAfterTtftMultiple(double multiple) {
+    return new LensSchedulerConfig(safeTokenBudget, safeMaxNumSeqs, safeKvWatermark, safeTpotMarginFraction,
+        knapsackItems, knapsackUnits, windowItems, multiple, modelRefreshSteps, replanIntervalMs);
+  }
+
+  /** @throws IllegalArgumentException naming the bad {@code synergy.lens.*} key */
+  public LensSchedulerConfig validate() {
+    if (safeTokenBudget <= 0) {
+      throw new IllegalArgumentException("synergy.lens.safe-token-budget must be > 0, got " + safeTokenBudget);
+    }
+    if (safeMaxNumSeqs <= 0) {
+      throw new IllegalArgumentException("synergy.lens.safe-max-num-seqs must be > 0, got " + safeMaxNumSeqs);
+    }
+    if (!(safeKvWatermark > 0 && safeKvWatermark <= 1)) {
+      throw new IllegalArgumentException("synergy.lens.safe-kv-watermark must be in (0, 1], got " + safeKvWatermark);
+    }
+    if (!(safeTpotMarginFraction >= 0 && safeTpotMarginFraction <= 0.9)) {
+      throw new IllegalArgumentException(
+          "synergy.lens.safe-tpot-margin-fraction must be in [0, 0.9], got " + safeTpotMarginFraction);
+    }
+    if (knapsackItems <= 0) {
+      throw new IllegalArgumentException("synergy.lens.knapsack-items must be > 0, got " + knapsackItems);
+    }
+    if (knapsackUnits <= 0) {
+      throw new IllegalArgumentException("synergy.lens.knapsack-units must be > 0, got " + knapsackUnits);
+    }
+    if (windowItems <= 0) {
+      throw new IllegalArgumentException("synergy.lens.window-items must be > 0, got " + windowItems);
+    }
+    if (!(shedAfterTtftMultiple == 0 || shedAfterTtftMultiple >= 1)) {
+      throw new IllegalArgumentException(
+          "synergy.lens.shed-after-ttft-multiple must be 0 (never) or >= 1, got " + shedAfterTtftMultiple);
+    }
+    if (modelRefreshSteps <= 0) {
+      throw new IllegalArgumentException("synergy.lens.model-refresh-steps must be > 0, got " + modelRefreshSteps);
+    }
+    if (!(replanIntervalMs > 0)) {
+      throw new IllegalArgumentException("synergy.lens.replan-interval-ms must be > 0, got " + replanIntervalMs);
+    }
+    return this;
+  }
+}

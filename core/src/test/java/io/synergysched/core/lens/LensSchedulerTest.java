@@ -1,0 +1,151 @@
+package io.synergysched.core.lens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.synergysched.core.lens.FakeSchedulingContext.Request;
+import io.synergysched.core.model.StepLatencyModelConfig;
+import io.synergysched.core.model.TrainedModels;
+import io.synergysched.core.model.predict.EnginePerformancePredictor;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class LensSchedulerTest {
+
+  private static EnginePerformancePredictor predictor;
+  private static LensHint hint;
+
+  @BeforeAll
+  static void trainModel() {
+    predictor = EnginePerformancePredictor.of(TrainedModels.mediumLoadModel().snapshot(),
+        StepLatencyModelConfig.defaults());
+    hint = new LensPlanner(LensPlannerConfig.defaults()).plan("e0", predictor, 100, 1024, 7000, 16, 0, 1);
+  }
+
+  private static LensScheduler scheduler(LensHint h) {
+    return LensScheduler.withHints(LensSchedulerConfig.defaults(), now -> h, predictor, 1000, 100);
+  }
+
+  private static List<Request> decodes(int n, long firstId, double arrivalMs) {
+    List<Request> list = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      list.add(Request.decoding(firstId + i, arrivalMs, 1000, 24));
+    }
+    return list;
+  }
+
+  @Test
+  void shouldScheduleEveryDecodeAndStayUnderTheTpotCapWhenPrefillsWait() {
+    List<Request> waiting = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      waiting.add(Request.waiting(100 + i, 9_990, 1500));
+    }
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, decodes(32, 0, 0), waiting, 7000, 6000);
+
+    scheduler(hint).schedule(ctx);
+
+    assertThat(ctx.decodesScheduled()).isEqualTo(32);
+    int prefill = ctx.prefillTokensScheduled();
+    assertThat(prefill).isPositive().isLessThanOrEqualTo(hint.tokenBudgetAt(32) - 32);
+    double capUs = (hint.tpotTargetMs() - hint.tpotMarginMs()) * 1000;
+    // Conservative shape: all the prefill as one chunk.
+    double stepUs = predictor.predictStepUs(prefill, 1, (double) prefill * prefill, 0, 0, 32, 32 * 1024.0);
+    assertThat(stepUs).isLessThanOrEqualTo(capUs);
+  }
+
+  @Test
+  void shouldApplyTheSafeBudgetWhenTheHintHasExpired() {
+    LensHint expired = new LensHint("e0", 1, 1, 0, 10, 100, 10,
+        List.of(new LensHint.BudgetPoint(0, 0, 8000)), 256, 512, 0.9, LensHint.SLACK);
+    List<Request> waiting = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      waiting.add(Request.waiting(100 + i, 9_990, 1500));
+    }
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, List.of(), waiting, 7000, 6000);
+    LensScheduler scheduler = scheduler(expired);
+
+    scheduler.schedule(ctx);
+
+    assertThat(ctx.prefillTokensScheduled()).isLessThanOrEqualTo(LensSchedulerConfig.defaults().safeTokenBudget());
+    assertThat(scheduler.fallbackSteps()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldShedWaitingRequestWhenItWaitedLongerThanTheShedMultiple() {
+    List<Request> waiting = List.of(Request.waiting(1, 7_000, 500), Request.waiting(2, 9_900, 500));
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, List.of(), waiting, 7000, 6000);
+    LensScheduler scheduler = scheduler(hint);
+
+    scheduler.schedule(ctx);
+
+    assertThat(ctx.shed).containsExactly(1L);
+    assertThat(scheduler.shedRequests()).isEqualTo(1);
+    assertThat(scheduler.wasDeferred(1)).isTrue();
+    assertThat(ctx.tokensFor(2)).isEqualTo(500);
+  }
+
+  @Test
+  void shouldServeSaveableRequestsFirstWhenAHopelessOneIsAhead() {
+    // Request 1 has 5 ms left for 6,000 tokens: hopeless, deferred behind request 2.
+    List<Request> waiting = List.of(Request.waiting(1, 8_995, 6000), Request.waiting(2, 9_990, 800));
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, decodes(16, 100, 0), waiting, 7000, 6000);
+    LensScheduler scheduler = scheduler(hint);
+
+    scheduler.schedule(ctx);
+
+    assertThat(scheduler.wasDeferred(1)).isTrue();
+    assertThat(scheduler.wasDeferred(2)).isFalse();
+    assertThat(ctx.tokensFor(2)).isEqualTo(800);
+  }
+
+  @Test
+  void shouldSolveTheKnapsackAndKeepShortRequestsWhenNotAllCanMeetTtft() {
+    // Everyone's deadline is 300 ms away; a few thousand tokens fit before it, not 30,000.
+    List<Request> waiting = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      waiting.add(Request.waiting(i, 9_300, i % 2 == 0 ? 2500 : 300));
+    }
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, decodes(16, 100, 0), waiting, 7000, 6000);
+    LensScheduler scheduler = scheduler(hint);
+
+    scheduler.schedule(ctx);
+
+    assertThat(scheduler.knapsackSolves()).isEqualTo(1);
+    for (int i = 1; i < 12; i += 2) {
+      assertThat(scheduler.wasDeferred(i)).as("short request %d", i).isFalse();
+    }
+    assertThat(scheduler.deferredRequests()).isPositive();
+    long deferredLong = 0;
+    for (int i = 0; i < 12; i += 2) {
+      deferredLong += scheduler.wasDeferred(i) ? 1 : 0;
+    }
+    assertThat(deferredLong).isEqualTo(scheduler.deferredRequests());
+  }
+
+  @Test
+  void shouldNotRunTheKnapsackWhenEveryDeadlineCanBeMet() {
+    List<Request> waiting = List.of(Request.waiting(1, 9_990, 300), Request.waiting(2, 9_990, 300));
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, decodes(8, 100, 0), waiting, 7000, 6000);
+    LensScheduler scheduler = scheduler(hint);
+
+    scheduler.schedule(ctx);
+
+    assertThat(scheduler.knapsackSolves()).isZero();
+    assertThat(scheduler.deferredRequests()).isZero();
+    // The window search ends the step where a prefill completes instead of splitting one.
+    assertThat(ctx.tokensFor(1)).isEqualTo(300);
+    assertThat(ctx.tokensFor(1) + ctx.tokensFor(2)).isIn(300L, 600L);
+  }
+
+  @Test
+  void shouldAdmitNothingNewWhenKvUseIsAboveTheWatermark() {
+    List<Request> waiting = List.of(Request.waiting(1, 9_990, 300));
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, decodes(8, 100, 0), waiting, 7000, 100);
+
+    scheduler(hint).schedule(ctx);
+
+    assertThat(ctx.tokensFor(1)).isZero();
+    assertThat(ctx.decodesScheduled()).isEqualTo(8);
+  }
+}

@@ -1,0 +1,148 @@
+package io.synergysched.connector;
+
+import io.synergysched.connector.sim.SimulatedEngineBackend;
+import io.synergysched.core.scheduling.BatchSchedulerRegistry;
+import io.synergysched.schemas.serde.AvroSerdeConfig;
+import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.simulator.engine.EngineConfig;
+import io.synergysched.simulator.profile.EngineSpec;
+import io.synergysched.simulator.profile.ProfileDirectory;
+import io.synergysched.simulator.profile.ProfileOptions;
+import io.synergysched.simulator.profile.ProfiledStepLatency;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One engine-connector process: runs its engines, feeds them the requests routed to them,
+ * publishes their telemetry and request events, and keeps their registry entries alive with
+ * heartbeats. {@link #stopEngine} stops one engine (its heartbeats stop and its registry entry is
+ * retired); {@link #close()} stops everything.
+ */
+public final class EngineConnector implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EngineConnector.class);
+
+  private final Map<String, EngineBackend> engines = new LinkedHashMap<>();
+  private final KafkaEventPublisher publisher;
+  private final RoutedRequestReader reader;
+  private final Thread readerThread;
+  private final ScheduledExecutorService heartbeats;
+
+  private EngineConnector(EngineConnectorConfig config, List<EngineBackend> backends) {
+    SchemaRegistryClient registry =
+        config.schemaRegistryUrl() == null
+            ? null
+            : new SchemaRegistryClient(AvroSerdeConfig.withRegistry(config.schemaRegistryUrl()));
+    Properties client = new Properties();
+    client.putAll(config.kafka());
+    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    publisher = new KafkaEventPublisher(client, registry, config.bufferCapacity());
+    for (EngineBackend backend : backends) {
+      engines.put(backend.engineId(), backend);
+      backend.start(publisher);
+    }
+    heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "engine-heartbeats");
+      t.setDaemon(true);
+      return t;
+    });
+    heartbeats.scheduleAtFixedRate(
+        this::beat, 0, config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
+    reader = new RoutedRequestReader(
+        client, "synergy-engine-connector-" + config.connectorId(), registry,
+        Map.copyOf(engines), publisher, System::currentTimeMillis);
+    readerThread = new Thread(reader, "routed-request-reader");
+    readerThread.start();
+    LOG.info("engine-connector {} runs engines {}", config.connectorId(), engines.keySet());
+  }
+
+  /** Starts a connector with the simulated engines its configuration names. */
+  public static EngineConnector start(EngineConnectorConfig config) {
+    ProfileDirectory profiles =
+        config.profiles() == null ? ProfileDirectory.shared() : new ProfileDirectory(config.profiles());
+    Map<String, ProfiledStepLatency> bySpec = new LinkedHashMap<>();
+    List<EngineBackend> backends = new ArrayList<>();
+    int index = 0;
+    for (EngineConnectorConfig.EngineSlot slot : config.engines()) {
+      ProfiledStepLatency latency = bySpec.computeIfAbsent(slot.spec(),
+          spec -> ProfiledStepLatency.load(profiles, EngineSpec.parse(spec), ProfileOptions.DEFAULT));
+      EngineConfig engine = EngineConfig.defaults(slot.engineId())
+          .withNoise(config.noiseSigma(), config.seed() * 1_000_003L + index++);
+      backends.add(new SimulatedEngineBackend(
+          engine, latency, BatchSchedulerRegistry.create(config.scheduler()), config.speed(),
+          System::currentTimeMillis));
+    }
+    return new EngineConnector(config, backends);
+  }
+
+  /** Starts a connector with the given backends (for example vLLM servers). */
+  public static EngineConnector start(EngineConnectorConfig config, List<EngineBackend> backends) {
+    return new EngineConnector(config, backends);
+  }
+
+  /** The engines this process runs, by id, in configuration order. */
+  public synchronized Map<String, EngineBackend> engines() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(engines));
+  }
+
+  public KafkaEventPublisher publisher() {
+    return publisher;
+  }
+
+  /** Routed requests handed to engines so far. */
+  public long delivered() {
+    return reader.delivered();
+  }
+
+  /** Routed records dead-lettered so far. */
+  public long deadLettered() {
+    return reader.deadLettered();
+  }
+
+  /**
+   * Stops one engine: its in-flight requests are reported REJECTED, its heartbeats stop and its
+   * registry entry is retired, so routers stop sending to it.
+   */
+  public synchronized void stopEngine(String engineId) {
+    EngineBackend backend = engines.remove(engineId);
+    if (backend != null) {
+      backend.close();
+      publisher.retire(engineId);
+    }
+  }
+
+  private synchronized void beat() {
+    long now = System.currentTimeMillis();
+    for (EngineBackend backend : engines.values()) {
+      if (backend.isHealthy()) {
+        publisher.heartbeat(backend.descriptor(now));
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    heartbeats.shutdownNow();
+    reader.stop();
+    try {
+      readerThread.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (String engineId : List.copyOf(engines.keySet())) {
+      stopEngine(engineId);
+    }
+    publisher.close(Duration.ofSeconds(10));
+  }
+}

@@ -1,0 +1,181 @@
+package io.synergysched.connector;
+
+import io.synergysched.schemas.DeadLetter;
+import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.RoutedRequest;
+import io.synergysched.schemas.Topics;
+import io.synergysched.schemas.serde.AvroRecordCodec;
+import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.schemas.serde.UndecodableRecordException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the routed-requests topic and hands each request to the engine it was routed to.
+ *
+ * <p>Assignment is stable by construction: every connector process reads the whole topic in a
+ * consumer group of its own and keeps the records keyed by its own engines, so a request reaches
+ * the process that runs its engine whatever the partition layout. Offsets are committed after the
+ * requests are handed over; a request seen again after a restart of the reader (same process) is
+ * recognised by its id and not served twice. A record that cannot be decoded or is invalid is
+ * dead-lettered with the reason, once, and never retried.
+ */
+final class RoutedRequestReader implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RoutedRequestReader.class);
+  static final String STAGE = "engine-connector/read-routed-request";
+  private static final int REMEMBERED_IDS = 200_000;
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final AvroRecordCodec<RoutedRequest> codec;
+  private final Map<String, EngineBackend> engines;
+  private final KafkaEventPublisher publisher;
+  private final LongSupplier clock;
+  private final Map<String, Boolean> seen =
+      new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+          return size() > REMEMBERED_IDS;
+        }
+      };
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong duplicates = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private volatile boolean running = true;
+
+  RoutedRequestReader(
+      Properties consumerSettings, String groupId, SchemaRegistryClient registry,
+      Map<String, EngineBackend> engines, KafkaEventPublisher publisher, LongSupplier clock) {
+    Properties props = new Properties();
+    props.putAll(consumerSettings);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // A new connector reads the topic from its start, so nothing routed before it joined is lost;
+    // set kafka.auto.offset.reset=latest to skip a long history.
+    props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.codec = new AvroRecordCodec<>(RoutedRequest.class, registry);
+    this.engines = engines;
+    this.publisher = publisher;
+    this.clock = clock;
+  }
+
+  @Override
+  public void run() {
+    try {
+      consumer.subscribe(List.of(Topics.REQUESTS_ROUTED.name()));
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+        for (ConsumerRecord<String, byte[]> record : records) {
+          handle(record);
+        }
+        if (!records.isEmpty()) {
+          consumer.commitSync();
+        }
+      }
+    } catch (WakeupException e) {
+      // closing
+    } catch (RuntimeException e) {
+      LOG.error("routed-request reader stopped", e);
+    } finally {
+      consumer.close(Duration.ofSeconds(5));
+    }
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> record) {
+    EngineBackend engine = record.key() == null ? null : engines.get(record.key());
+    if (engine == null) {
+      return; // another process's engine
+    }
+    RoutedRequest routed;
+    try {
+      routed = codec.decodeValue(record);
+    } catch (UndecodableRecordException e) {
+      deadLetter(record, e.reason(), e);
+      return;
+    }
+    String problem = routed == null ? "null routed request" : problem(routed);
+    if (problem == null && !record.key().equals(routed.getEngineId())) {
+      problem = "record key '" + record.key() + "' is not the request's engineId '"
+          + routed.getEngineId() + "'";
+    }
+    if (problem != null) {
+      deadLetter(record, problem, null);
+      return;
+    }
+    if (seen.put(routed.getRequest().getRequestId(), Boolean.TRUE) != null) {
+      duplicates.incrementAndGet();
+      return;
+    }
+    engine.submit(routed);
+    delivered.incrementAndGet();
+  }
+
+  /** Why a routed request cannot be served, or null. */
+  static String problem(RoutedRequest routed) {
+    InferenceRequest r = routed.getRequest();
+    if (r.getRequestId().isBlank()) {
+      return "requestId is empty";
+    }
+    if (r.getPromptTokens() <= 0) {
+      return "promptTokens must be positive, was " + r.getPromptTokens();
+    }
+    if (r.getMaxOutputTokens() <= 0) {
+      return "maxOutputTokens must be positive, was " + r.getMaxOutputTokens();
+    }
+    if (r.getPromptTokens() > 10_000_000 || r.getMaxOutputTokens() > 10_000_000) {
+      return "token counts beyond any model's context";
+    }
+    return null;
+  }
+
+  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
+    deadLettered.incrementAndGet();
+    publisher.deadLetter(record.key(), DeadLetter.newBuilder()
+        .setSourceTopic(record.topic())
+        .setSourcePartition(record.partition())
+        .setSourceOffset(record.offset())
+        .setStage(STAGE)
+        .setError(reason)
+        .setErrorClass(cause == null ? null : cause.getClass().getName())
+        .setFailedAtMs(clock.getAsLong())
+        .setKey(record.key() == null ? null
+            : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+        .build());
+  }
+
+  long delivered() {
+    return delivered.get();
+  }
+
+  long duplicates() {
+    return duplicates.get();
+  }
+
+  long deadLettered() {
+    return deadLettered.get();
+  }
+
+  void stop() {
+    running = false;
+    consumer.wakeup();
+  }
+}

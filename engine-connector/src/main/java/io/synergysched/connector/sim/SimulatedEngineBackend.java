@@ -1,0 +1,209 @@
+package io.synergysched.connector.sim;
+
+import io.synergysched.connector.EngineBackend;
+import io.synergysched.connector.EngineEventSink;
+import io.synergysched.core.scheduling.BatchScheduler;
+import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.StepObservation;
+import io.synergysched.schemas.EngineDescriptor;
+import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.RequestEventType;
+import io.synergysched.schemas.RoutedRequest;
+import io.synergysched.simulator.engine.EngineConfig;
+import io.synergysched.simulator.engine.EngineListener;
+import io.synergysched.simulator.engine.SimRequest;
+import io.synergysched.simulator.engine.SimulatedEngine;
+import io.synergysched.simulator.engine.WallClockEngineDriver;
+import io.synergysched.simulator.profile.ProfiledStepLatency;
+import io.synergysched.topologies.telemetry.TelemetryMapping;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * The simulator's engine (continuous batching, paged KV cache, step times from measured GPU
+ * profiles) serving routed requests on the wall clock, sped up by a factor.
+ *
+ * <p>Time: the engine runs in engine time, {@code startEpochMs + virtual ms}; with speed factor
+ * {@code s} it passes {@code s} times faster than the wall clock, and so do the step start times
+ * and latencies it reports. A request's TTFT counts from its arrival at the cluster: the wall time
+ * it spent being routed, scaled by {@code s}, plus its engine time to the first token.
+ *
+ * <p>Output length: a trace replayed through the system carries each request's true output length
+ * as {@code maxOutputTokens}, and the engine generates exactly that many tokens, as a benchmark
+ * run of vLLM with {@code ignore_eos} does.
+ */
+public final class SimulatedEngineBackend implements EngineBackend {
+
+  private final String engineId;
+  private final ProfiledStepLatency latency;
+  private final SimulatedEngine engine;
+  private final WallClockEngineDriver driver;
+  private final double speed;
+  private final LongSupplier wallClockMs;
+  private final AtomicLong nextId = new AtomicLong();
+  private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
+  private final long startedAtMs;
+  private volatile EngineEventSink sink;
+
+  /** What the engine does not know about a request but its events must carry. */
+  private record Tracked(InferenceRequest request, long receivedWallMs, SimRequest sim) {}
+
+  /**
+   * @param speed engine time per wall time, &gt; 0
+   * @param wallClockMs epoch milliseconds, usually {@code System::currentTimeMillis}
+   */
+  public SimulatedEngineBackend(
+      EngineConfig config, ProfiledStepLatency latency, BatchScheduler scheduler, double speed,
+      LongSupplier wallClockMs) {
+    this.engineId = config.engineId();
+    this.latency = latency;
+    this.engine = new SimulatedEngine(config, latency, scheduler);
+    this.driver = new WallClockEngineDriver(engine, speed, System::nanoTime);
+    this.speed = speed;
+    this.wallClockMs = wallClockMs;
+    this.startedAtMs = wallClockMs.getAsLong();
+  }
+
+  @Override
+  public String engineId() {
+    return engineId;
+  }
+
+  @Override
+  public EngineDescriptor descriptor(long heartbeatMs) {
+    return EngineDescriptor.newBuilder()
+        .setEngineId(engineId)
+        .setGpu(latency.spec().gpu())
+        .setModel(latency.spec().model())
+        .setTensorParallel(latency.spec().tensorParallel())
+        .setKvBlocksTotal(engine.kvBlocksTotal())
+        .setBlockSizeTokens(16)
+        .setMaxNumBatchedTokens(engine.scheduler().tokenBudget())
+        .setMaxNumSeqs(engine.scheduler().maxNumSeqs())
+        .setMaxModelLen(engine.maxModelLen())
+        .setScheduler(engine.scheduler().name())
+        .setEndpoint(null)
+        .setStartedAtMs(startedAtMs)
+        .setHeartbeatMs(heartbeatMs)
+        .build();
+  }
+
+  @Override
+  public void start(EngineEventSink eventSink) {
+    this.sink = eventSink;
+    engine.setListener(new EngineListener() {
+      @Override
+      public void onStep(StepObservation step) {
+        eventSink.onStep(TelemetryMapping.toTelemetry(new StepObservation(
+            step.engineId(), step.stepIndex(), startedAtMs + step.startTimeMs(), step.durationUs(),
+            step.prefillTokens(), step.prefillChunks(), step.prefillChunkSqSum(),
+            step.prefillCachedContext(), step.prefillChunkContextProduct(), step.decodeSeqs(),
+            step.decodeContextSum(), step.kvBlocksUsed(), step.kvBlocksTotal(), step.waiting(),
+            step.running(), step.preemptions(), step.tokenBudget())));
+      }
+
+      @Override
+      public void onRequestEvent(RequestEvent event) {
+        Tracked t = tracked.get(event.requestId());
+        if (t == null) {
+          return;
+        }
+        eventSink.onRequestEvent(toAvro(event, t));
+        if (event.type() == io.synergysched.core.telemetry.RequestEventType.FINISHED
+            || event.type() == io.synergysched.core.telemetry.RequestEventType.REJECTED) {
+          tracked.remove(event.requestId());
+        }
+      }
+    });
+    driver.start();
+  }
+
+  @Override
+  public void submit(RoutedRequest routed) {
+    InferenceRequest request = routed.getRequest();
+    long id = nextId.incrementAndGet();
+    long[] hashes = request.getPrefixBlockHashes().stream().mapToLong(Long::longValue).toArray();
+    SimRequest sim = new SimRequest(
+        id,
+        driver.virtualNowMs(),
+        request.getPromptTokens(),
+        request.getMaxOutputTokens(),
+        request.getSloTtftMs() == null ? Double.NaN : request.getSloTtftMs(),
+        request.getSloTpotMs() == null ? Double.NaN : request.getSloTpotMs(),
+        hashes);
+    tracked.put(id, new Tracked(request, wallClockMs.getAsLong(), sim));
+    driver.submit(sim);
+  }
+
+  @Override
+  public boolean isHealthy() {
+    return driver.failure() == null;
+  }
+
+  /** Requests handed over and not yet finished or rejected. */
+  public int inFlight() {
+    return tracked.size();
+  }
+
+  @Override
+  public void close() {
+    driver.close();
+    EngineEventSink s = sink;
+    for (Map.Entry<Long, Tracked> e : tracked.entrySet()) {
+      if (s != null) {
+        s.onRequestEvent(rejected(e.getValue(), "engine " + engineId + " stopped"));
+      }
+    }
+    tracked.clear();
+  }
+
+  private io.synergysched.schemas.RequestEvent toAvro(RequestEvent event, Tracked t) {
+    InferenceRequest r = t.request();
+    long engineTimeMs = startedAtMs + Math.round(event.timeMs());
+    var builder = io.synergysched.schemas.RequestEvent.newBuilder()
+        .setEngineId(engineId)
+        .setRequestId(r.getRequestId())
+        .setType(RequestEventType.valueOf(event.type().name()))
+        .setEventTimeMs(engineTimeMs)
+        .setArrivalTimeMs(r.getArrivalTimeMs())
+        .setPromptTokens(event.promptTokens())
+        .setCachedPromptTokens(event.cachedTokens())
+        .setOutputTokens(event.generatedTokens())
+        .setSloTtftMs(r.getSloTtftMs())
+        .setSloTpotMs(r.getSloTpotMs());
+    SimRequest sim = t.sim();
+    if (!Double.isNaN(sim.firstTokenTimeMs())) {
+      // routing time (wall, scaled to engine time) plus engine time from arrival to first token
+      double routingMs = Math.max(0, t.receivedWallMs() - r.getArrivalTimeMs()) * speed;
+      builder.setTtftUs(
+          Math.round((routingMs + sim.firstTokenTimeMs() - sim.arrivalTimeMs()) * 1000));
+    }
+    if (event.type() == io.synergysched.core.telemetry.RequestEventType.FINISHED
+        && event.generatedTokens() > 1) {
+      builder.setTpotUs(Math.round(
+          (sim.finishTimeMs() - sim.firstTokenTimeMs()) / (event.generatedTokens() - 1) * 1000));
+    }
+    if (event.type() == io.synergysched.core.telemetry.RequestEventType.REJECTED) {
+      builder.setReason("longer than the model's context or the whole KV cache");
+    }
+    return builder.build();
+  }
+
+  private io.synergysched.schemas.RequestEvent rejected(Tracked t, String reason) {
+    InferenceRequest r = t.request();
+    return io.synergysched.schemas.RequestEvent.newBuilder()
+        .setEngineId(engineId)
+        .setRequestId(r.getRequestId())
+        .setType(RequestEventType.REJECTED)
+        .setEventTimeMs(wallClockMs.getAsLong())
+        .setArrivalTimeMs(r.getArrivalTimeMs())
+        .setPromptTokens(r.getPromptTokens())
+        .setOutputTokens(0)
+        .setSloTtftMs(r.getSloTtftMs())
+        .setSloTpotMs(r.getSloTpotMs())
+        .setReason(reason)
+        .build();
+  }
+}

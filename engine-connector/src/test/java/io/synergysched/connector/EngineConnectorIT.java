@@ -1,0 +1,285 @@
+package io.synergysched.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.synergysched.schemas.DeadLetter;
+import io.synergysched.schemas.EngineDescriptor;
+import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.RequestEvent;
+import io.synergysched.schemas.RequestEventType;
+import io.synergysched.schemas.RoutedRequest;
+import io.synergysched.schemas.StepTelemetry;
+import io.synergysched.schemas.Topics;
+import io.synergysched.schemas.serde.AvroRecordCodec;
+import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.schemas.serde.SpecificAvroSerde;
+import io.synergysched.testsupport.KafkaClusterExtension;
+import io.synergysched.topologies.TopicProvisioner;
+import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.QueryNotReadyException;
+import io.synergysched.trainer.ModelTrainer;
+import io.synergysched.trainer.ModelTrainerConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * An engine-connector with four simulated engines of two GPU types on a real broker, next to a
+ * model-trainer: routed requests are served exactly once, their telemetry teaches the models, and
+ * bad input is dead-lettered.
+ */
+@Timeout(300) // a hang guard, not a speed assertion
+class EngineConnectorIT {
+
+  private static final Duration DEADLINE = Duration.ofSeconds(120);
+  private static final SchemaRegistryClient NO_REGISTRY = null;
+
+  @RegisterExtension
+  static final KafkaClusterExtension KAFKA = KafkaClusterExtension.withBrokers(1);
+
+  @TempDir Path stateDir;
+
+  private final List<AutoCloseable> running = new ArrayList<>();
+
+  @BeforeAll
+  static void topics() throws Exception {
+    try (Admin admin = KAFKA.admin()) {
+      TopicProvisioner.ensureTopics(admin, 4, (short) 1);
+    }
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      running.get(i).close();
+    }
+  }
+
+  @Test
+  void shouldServeEveryRoutedRequestExactlyOnceAndTeachTheModelsWhenEnginesRun() throws Exception {
+    ModelTrainer trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(Map.of(
+        ModelTrainerConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
+        ModelTrainerConfig.APPLICATION_ID, "connector-it-trainer",
+        ModelTrainerConfig.STATE_DIR, stateDir.resolve("trainer").toString(),
+        ModelTrainerConfig.IQ_PORT, "0")));
+    running.add(trainer);
+    EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(Map.of(
+        EngineConnectorConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
+        EngineConnectorConfig.CONNECTOR_ID, "it1",
+        EngineConnectorConfig.ENGINES, "a100:llama-2-7b:tp1*2,h100:llama-2-7b:tp1*2",
+        EngineConnectorConfig.SPEED, "10",
+        EngineConnectorConfig.NOISE_SIGMA, "0.03",
+        EngineConnectorConfig.HEARTBEAT_MS, "200")));
+    running.add(connector);
+    List<String> engines = List.copyOf(connector.engines().keySet());
+    assertThat(engines).hasSize(4);
+
+    int requests = 300;
+    Random random = new Random(7);
+    List<ProducerRecord<String, byte[]>> routed = new ArrayList<>();
+    var codec = new AvroRecordCodec<>(RoutedRequest.class, NO_REGISTRY);
+    for (int i = 0; i < requests; i++) {
+      String engine = engines.get(i % engines.size());
+      routed.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engine,
+          codec.encode("unused", routed(engine, "it1-req-" + i, 64 + random.nextInt(1500),
+              8 + random.nextInt(120)))));
+    }
+    // one record that is not a routed request, and one with an impossible token count
+    routed.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engines.get(0),
+        "garbage".getBytes(StandardCharsets.UTF_8)));
+    routed.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engines.get(1),
+        codec.encode("unused", routed(engines.get(1), "it1-bad", -5, 10))));
+    produce(routed);
+
+    Map<String, Integer> finished = new HashMap<>();
+    List<RequestEvent> rejected = new ArrayList<>();
+    List<DeadLetter> letters = new ArrayList<>();
+    Map<String, EngineDescriptor> registry = new HashMap<>();
+    Map<String, Long> steps = new HashMap<>();
+    try (KafkaConsumer<String, byte[]> consumer = consumer("it1-check")) {
+      consumer.subscribe(List.of(Topics.ENGINE_REQUESTS.name(), Topics.DEAD_LETTERS.name(),
+          Topics.ENGINE_REGISTRY.name(), Topics.ENGINE_STEPS.name()));
+      var stepSerde = SpecificAvroSerde.forValues(StepTelemetry.class, NO_REGISTRY);
+      var events = SpecificAvroSerde.forValues(RequestEvent.class, NO_REGISTRY);
+      var dlq = SpecificAvroSerde.forValues(DeadLetter.class, NO_REGISTRY);
+      var descriptors = SpecificAvroSerde.forValues(EngineDescriptor.class, NO_REGISTRY);
+      await("every request finished", () -> {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          switch (r.topic()) {
+            case "synergy.engine.requests" -> {
+              RequestEvent e = events.deserialize(r.topic(), r.value());
+              if (e.getRequestId().startsWith("it1-") && e.getType() == RequestEventType.FINISHED) {
+                finished.merge(e.getRequestId(), 1, Integer::sum);
+              } else if (e.getRequestId().startsWith("it1-")
+                  && e.getType() == RequestEventType.REJECTED) {
+                rejected.add(e);
+              }
+            }
+            case "synergy.dlq" -> letters.add(dlq.deserialize(r.topic(), r.value()));
+            case "synergy.engine.steps" -> steps.merge(
+                r.key(), stepSerde.deserialize(r.topic(), r.value()).getStepIndex() + 1, Math::max);
+            default -> {
+              if (r.value() != null) {
+                registry.put(r.key(), descriptors.deserialize(r.topic(), r.value()));
+              }
+            }
+          }
+        }
+        return finished.size() == requests && letters.size() == 2;
+      });
+    }
+    assertThat(finished.values()).as("each request finished once").containsOnly(1);
+    assertThat(rejected).isEmpty();
+    assertThat(letters).extracting(DeadLetter::getError)
+        .anySatisfy(e -> assertThat(e).contains("unknown framing"))
+        .anySatisfy(e -> assertThat(e).contains("promptTokens must be positive"));
+    assertThat(registry.keySet()).containsAll(engines);
+    assertThat(registry.get(engines.get(3)).getGpu()).isEqualTo("h100");
+    assertThat(connector.publisher().dropped()).isZero();
+
+    // the trainer learned every step of every engine from the connector's telemetry
+    await("models learned every step", () -> {
+      try {
+        return trainer.queries().allEngines().stream()
+            .filter(v -> engines.contains(v.engineId()) && v.model() != null
+                && v.model().samples() == steps.get(v.engineId()))
+            .count() == engines.size();
+      } catch (QueryNotReadyException e) {
+        return false;
+      }
+    });
+    for (EngineView view : trainer.queries().allEngines()) {
+      if (engines.contains(view.engineId())) {
+        assertThat(view.model().samples()).as(view.engineId()).isGreaterThan(100);
+        // the model predicts each step before learning it: its recent error is out of sample
+        assertThat(view.model().recentMape()).as("recent MAPE of %s", view.engineId())
+            .isLessThan(0.10);
+      }
+    }
+  }
+
+  @Test
+  void shouldRetireAStoppedEngineAndRejectItsInFlightRequests() throws Exception {
+    EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(Map.of(
+        EngineConnectorConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
+        EngineConnectorConfig.CONNECTOR_ID, "it2",
+        EngineConnectorConfig.ENGINES, "a100:llama-2-7b:tp1",
+        EngineConnectorConfig.SPEED, "1",
+        EngineConnectorConfig.HEARTBEAT_MS, "100")));
+    running.add(connector);
+    String engine = connector.engines().keySet().iterator().next();
+    var codec = new AvroRecordCodec<>(RoutedRequest.class, NO_REGISTRY);
+    // long requests at real speed: still running when the engine stops
+    List<ProducerRecord<String, byte[]>> routed = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      routed.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engine,
+          codec.encode("unused", routed(engine, "it2-req-" + i, 1000, 2000))));
+    }
+    produce(routed);
+    await("requests handed to the engine", () -> connector.delivered() == 5);
+
+    connector.stopEngine(engine);
+
+    List<String> rejectedIds = new ArrayList<>();
+    boolean[] tombstone = {false};
+    try (KafkaConsumer<String, byte[]> consumer = consumer("it2-check")) {
+      consumer.subscribe(List.of(Topics.ENGINE_REQUESTS.name(), Topics.ENGINE_REGISTRY.name()));
+      var events = SpecificAvroSerde.forValues(RequestEvent.class, NO_REGISTRY);
+      await("in-flight requests rejected and the engine retired", () -> {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (!engine.equals(r.key())) {
+            continue;
+          }
+          if (r.topic().equals(Topics.ENGINE_REGISTRY.name())) {
+            tombstone[0] = r.value() == null;
+          } else {
+            RequestEvent e = events.deserialize(r.topic(), r.value());
+            if (e.getType() == RequestEventType.REJECTED) {
+              rejectedIds.add(e.getRequestId());
+            }
+          }
+        }
+        return rejectedIds.size() == 5 && tombstone[0];
+      });
+    }
+    assertThat(rejectedIds).containsExactlyInAnyOrder(
+        "it2-req-0", "it2-req-1", "it2-req-2", "it2-req-3", "it2-req-4");
+  }
+
+  private static RoutedRequest routed(String engine, String id, int prompt, int output) {
+    long now = System.currentTimeMillis();
+    return RoutedRequest.newBuilder()
+        .setEngineId(engine)
+        .setDecisionId("d-" + id)
+        .setRoutedAtMs(now)
+        .setPolicy("test")
+        .setRequest(InferenceRequest.newBuilder()
+            .setRequestId(id)
+            .setArrivalTimeMs(now)
+            .setPromptTokens(prompt)
+            .setMaxOutputTokens(output)
+            .setSloTtftMs(1000)
+            .setSloTpotMs(100)
+            .build())
+        .build();
+  }
+
+  private static void produce(List<ProducerRecord<String, byte[]>> records) throws Exception {
+    Properties props = KAFKA.clientProperties();
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      for (ProducerRecord<String, byte[]> record : records) {
+        producer.send(record);
+      }
+      producer.flush();
+    }
+  }
+
+  private static KafkaConsumer<String, byte[]> consumer(String group) {
+    Properties props = KAFKA.clientProperties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static void await(String what, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      try {
+        TimeUnit.MILLISECONDS.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted waiting until " + what, e);
+      }
+    }
+  }
+}

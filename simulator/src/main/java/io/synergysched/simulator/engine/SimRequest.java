@@ -30,6 +30,8 @@ public final class SimRequest implements SchedulableRequest {
   /** Prompt blocks already offered to the prefix cache. */
   int registeredBlocks;
   int preemptions;
+  /** Rejected by the scheduler with a retry hint after it could no longer meet its TTFT. */
+  boolean shed;
   int[] blocks;
   int blockCount;
   /** Tokens scheduled in the current step, 0 when not in the batch. */
@@ -138,6 +140,11 @@ public final class SimRequest implements SchedulableRequest {
 
   public boolean isRejected() {
     return state == State.REJECTED;
+  }
+
+  /** Whether the engine's scheduler shed this request (a rejection with a retry hint). */
+  public boolean wasShed() {
+    return shed;
   }
 
   /** Prompt tokens served from the prefix cache at the latest admission. */

@@ -153,13 +153,19 @@ public final class SimulatedEngine {
     Arrays.fill(running, kept, runningCount, null);
     runningCount = kept;
     busyMs += endMs - stepStartMs;
-    if (listener != null) {
-      listener.onStep(new StepObservation(
+    if (listener != null || scheduler.wantsStepFeedback()) {
+      StepObservation observation = new StepObservation(
           config.engineId(), stepIndex, (long) Math.floor(stepStartMs),
           Math.max(1L, Math.round((endMs - stepStartMs) * 1000)), batch.prefillTokens(),
           batch.prefillChunks(), batch.chunkSqSum(), batch.cachedContextSum(),
           batch.chunkContextProduct(), batch.decodes(), batch.decodeContextSum(), pool.usedBlocks(),
-          pool.capacity(), waitingCount, runningCount, stepPreemptions, scheduler.tokenBudget()));
+          pool.capacity(), waitingCount, runningCount, stepPreemptions, scheduler.tokenBudget());
+      if (scheduler.wantsStepFeedback()) {
+        scheduler.onStepCompleted(observation);
+      }
+      if (listener != null) {
+        listener.onStep(observation);
+      }
     }
     stepIndex++;
     startStep(endMs);
@@ -468,6 +474,19 @@ public final class SimulatedEngine {
     @Override
     public int preemptionsThisStep() {
       return stepPreemptions;
+    }
+
+    @Override
+    public boolean shedWaiting(int index) {
+      if (index < 0 || index >= waitingCount) {
+        throw new IndexOutOfBoundsException(index);
+      }
+      SimRequest r = waitingAt(index);
+      removeWaiting(index);
+      r.state = SimRequest.State.REJECTED;
+      r.shed = true;
+      emit(r, RequestEventType.REJECTED, nowMs);
+      return true;
     }
   }
 }

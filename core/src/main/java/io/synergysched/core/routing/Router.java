@@ -1,12 +1,21 @@
 package io.synergysched.core.routing;
 
+import io.synergysched.core.model.StepLatencyPrior;
+import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.StepObservation;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Picks the engine for each arriving request. Called once per request, in arrival order, from a
- * single thread; implementations may keep state (e.g. a round-robin cursor) across calls.
+ * single thread; implementations may keep state (e.g. a round-robin cursor) across calls. All
+ * callbacks below come from that same thread, interleaved with {@link #route} in event-time
+ * order.
  */
 public interface Router {
+
+  /** Returned by {@link #route} to shed the request (admission control); it counts as an SLO miss. */
+  int SHED = -1;
 
   /** Registry name, kebab-case (e.g. {@code round-robin}). */
   String name();
@@ -14,7 +23,37 @@ public interface Router {
   /**
    * @param engines every engine of the cluster, in a fixed order, never empty; views are valid
    *     only during this call
-   * @return index into {@code engines} of the chosen engine
+   * @return index into {@code engines} of the chosen engine, or {@link #SHED}
    */
   int route(RoutingRequest request, List<? extends EngineView> engines);
+
+  /**
+   * Whether this router wants the engine callbacks below. Telemetry records are built only for
+   * routers that ask, so state-blind routers cost nothing extra.
+   */
+  default boolean observesEngines() {
+    return false;
+  }
+
+  /**
+   * Cold-start priors for the step-latency models, by {@link StepLatencyPrior#classKey} (the
+   * function returns null for an unknown class). Called at most once, before the first request.
+   */
+  default void useEngineClassPriors(Function<String, StepLatencyPrior> priors) {}
+
+  /**
+   * A step report of engine {@code engineIndex}, delivered when it becomes visible to the router:
+   * after the deployment's telemetry delay, like everything the metrics pipeline carries.
+   */
+  default void onStepVisible(int engineIndex, StepObservation step) {}
+
+  /** A request event of engine {@code engineIndex}, delivered after the telemetry delay. */
+  default void onRequestEventVisible(int engineIndex, RequestEvent event) {}
+
+  /**
+   * First token or completion of a request this router routed, delivered when it happens, as a
+   * proxy in the response path sees it (Envoy's and nginx's in-flight counters work this way).
+   * Only {@code FIRST_TOKEN}, {@code FINISHED} and {@code REJECTED} events come here.
+   */
+  default void onResponse(int engineIndex, RequestEvent event) {}
 }

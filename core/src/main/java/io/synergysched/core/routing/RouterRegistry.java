@@ -1,20 +1,26 @@
 package io.synergysched.core.routing;
 
-import java.util.LinkedHashMap;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
-import java.util.function.Supplier;
 
-/** Routers by kebab-case name; a new policy registers itself here with one line. */
+/**
+ * Routers by kebab-case name. Every router is a {@link RoutingProfile} of the routing framework
+ * ({@link ProfileRouter}); the built-in profiles live in {@code routing-profiles.properties} next
+ * to this class, so a new policy is a few lines of configuration there.
+ */
 public final class RouterRegistry {
 
   public static final String ROUND_ROBIN = "round-robin";
+  public static final String PRISM = "prism";
 
-  private static final Map<String, Supplier<Router>> FACTORIES = new LinkedHashMap<>();
+  /** Classpath resource with the built-in profiles. */
+  public static final String PROFILES_RESOURCE = "routing-profiles.properties";
 
-  static {
-    FACTORIES.put(ROUND_ROBIN, RoundRobinRouter::new);
-  }
+  private static final Map<String, RoutingProfile> PROFILES = loadBuiltIn();
 
   private RouterRegistry() {}
 
@@ -23,15 +29,44 @@ public final class RouterRegistry {
    * @throws IllegalArgumentException naming the unknown router and the known ones
    */
   public static Router create(String name) {
-    Supplier<Router> factory = FACTORIES.get(name);
-    if (factory == null) {
+    return create(name, Map.of());
+  }
+
+  /**
+   * As {@link #create(String)}, with components the host supplies to the profile's plugins (for
+   * example the simulator's ground-truth forecaster for the oracle).
+   */
+  public static Router create(String name, Map<Class<?>, Object> sharedComponents) {
+    RoutingProfile profile = PROFILES.get(name);
+    if (profile == null) {
       throw new IllegalArgumentException(
-          "unknown router '" + name + "', known: " + String.join(", ", FACTORIES.keySet()));
+          "unknown router '" + name + "', known: " + String.join(", ", PROFILES.keySet()));
     }
-    return factory.get();
+    return new ProfileRouter(profile, sharedComponents);
+  }
+
+  /** The profile behind a router name, or null. */
+  public static RoutingProfile profile(String name) {
+    return PROFILES.get(name);
   }
 
   public static Set<String> names() {
-    return FACTORIES.keySet();
+    return PROFILES.keySet();
+  }
+
+  private static Map<String, RoutingProfile> loadBuiltIn() {
+    Properties p = new Properties();
+    try (InputStream in = RouterRegistry.class.getResourceAsStream(PROFILES_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + PROFILES_RESOURCE);
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, RoutingProfile> profiles = RoutingProfile.parseAll(p);
+    // Build each once so a bad built-in profile fails at class load, naming its key.
+    profiles.values().forEach(pr -> new ProfileRouter(pr, Map.of()));
+    return Map.copyOf(new java.util.TreeMap<>(profiles));
   }
 }

@@ -53,21 +53,32 @@ public final class ClusterSimulation {
     int n = engines.size();
     SimulatedEngine[] sims = new SimulatedEngine[n];
     List<StaleTelemetryView> views = new ArrayList<>(n);
+    RouterFeed feed = router.observesEngines() ? new RouterFeed(router, stalenessMs) : null;
+    router.useEngineClassPriors(OfflinePriorCatalog.forEngines(engines));
     for (int i = 0; i < n; i++) {
       EngineSetup setup = engines.get(i);
       sims[i] = new SimulatedEngine(
           setup.config(), setup.latency(), BatchSchedulerRegistry.create(schedulerName));
-      if (listeners != null) {
-        EngineListener listener = listeners.apply(setup.config().engineId());
-        if (listener != null) {
-          sims[i].setListener(listener);
-        }
+      EngineListener listener = listeners == null ? null : listeners.apply(setup.config().engineId());
+      if (feed != null) {
+        listener = feed.listener(i, listener);
+      }
+      if (listener != null) {
+        sims[i].setListener(listener);
       }
       views.add(new StaleTelemetryView(setup.config().engineId(), setup.latency().spec().gpu(),
           setup.latency().spec().model(), setup.latency().spec().tensorParallel(),
           sims[i].kvBlocksTotal(), stalenessMs));
     }
+    if (router instanceof TruthAwareRouter oracle) {
+      int[] outputs = new int[trace.size()];
+      for (int k = 0; k < outputs.length; k++) {
+        outputs[k] = trace.get(k).outputTokens();
+      }
+      oracle.attachTruth(sims, outputs);
+    }
     SimRequest[] requests = new SimRequest[trace.size()];
+    int shed = 0;
     int next = 0;
     int progressEvery = Math.max(1, trace.size() / 100);
     while (true) {
@@ -96,13 +107,21 @@ public final class ClusterSimulation {
       for (StaleTelemetryView view : views) {
         view.advanceTo(arrival);
       }
-      int chosen = router.route(new RoutingRequest(next, arrival, t.promptTokens(), t.sloTtftMs(),
-          t.sloTpotMs(), t.sessionId(), t.prefixHashes()), views);
-      if (chosen < 0 || chosen >= n) {
+      if (feed != null) {
+        feed.advanceTo(arrival);
+      }
+      // The request carries its SLO (the scenario's default when the trace gives none).
+      int chosen = router.route(new RoutingRequest(next, arrival, t.promptTokens(),
+          Double.isNaN(t.sloTtftMs()) ? slo.ttftMs() : t.sloTtftMs(),
+          Double.isNaN(t.sloTpotMs()) ? slo.tpotMs() : t.sloTpotMs(), t.sessionId(), t.prefixHashes()), views);
+      if (chosen == Router.SHED) {
+        shed++;
+      } else if (chosen < 0 || chosen >= n) {
         throw new IllegalStateException(
             "router " + router.name() + " chose engine " + chosen + " of " + n);
+      } else {
+        sims[chosen].submit(request, arrival);
       }
-      sims[chosen].submit(request, arrival);
       next++;
       if (progress != null && next % progressEvery == 0) {
         progress.accept((double) next / trace.size());
@@ -114,10 +133,10 @@ public final class ClusterSimulation {
       steps += sim.stepsCompleted();
       preemptions += sim.preemptions();
     }
-    return summarize(requests, steps, preemptions);
+    return summarize(requests, steps, preemptions, shed);
   }
 
-  private RunResult summarize(SimRequest[] requests, long steps, long preemptions) {
+  private RunResult summarize(SimRequest[] requests, long steps, long preemptions, int shed) {
     int total = requests.length;
     double[] ttft = new double[total];
     double[] tpot = new double[total];
@@ -158,13 +177,13 @@ public final class ClusterSimulation {
     Arrays.sort(tpotDone);
     Arrays.sort(e2eDone);
     double makespan = finished > 0 ? lastFinish - firstArrival : 0;
-    return new RunResult(total, rejected,
+    return new RunResult(total, rejected - shed,
         (double) bothMet / total, (double) ttftMet / total, (double) tpotMet / total,
         percentile(ttftDone, 50), percentile(ttftDone, 99),
         percentile(tpotDone, 50), percentile(tpotDone, 99),
         percentile(e2eDone, 50),
         makespan > 0 ? outputTokens / (makespan / 1000) : 0,
-        steps, preemptions, makespan);
+        steps, preemptions, makespan, shed);
   }
 
   /** Percentile of sorted values with linear interpolation (numpy's default); NaN if empty. */

@@ -7,6 +7,8 @@ package io.synergysched.simulator.cluster;
  * @param requests requests in the trace
  * @param sloAttainment share meeting both TTFT and TPOT targets
  * @param throughputTokS output tokens per second from the first arrival to the last finish
+ * @param rejected requests the engines rejected (too long for the model or the KV cache)
+ * @param shed requests the router shed (admission control); misses, not counted in rejected
  */
 public record RunResult(
     int requests,
@@ -22,4 +24,5 @@ public record RunResult(
     double throughputTokS,
     long steps,
     long preemptions,
-    double makespanMs) {}
+    double makespanMs,
+    int shed) {}

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
+import io.synergysched.simulator.cluster.SimulatorRouters;
 import io.synergysched.simulator.trace.TraceFormat;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -85,8 +85,8 @@ public final class ScenarioLoader {
     }
     require(s.routers() != null && !s.routers().isEmpty(), file, "routers", "needs at least one router");
     for (String router : s.routers()) {
-      require(RouterRegistry.names().contains(router), file, "routers",
-          "unknown router '" + router + "', known: " + RouterRegistry.names());
+      require(SimulatorRouters.names().contains(router), file, "routers",
+          "unknown router '" + router + "', known: " + SimulatorRouters.names());
     }
     require(s.schedulers() != null && !s.schedulers().isEmpty(), file, "schedulers", "needs at least one scheduler");
     for (String scheduler : s.schedulers()) {

@@ -1,11 +1,11 @@
 package io.synergysched.simulator.scenario;
 
-import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.SharedDataLocator;
 import io.synergysched.simulator.cluster.ClusterSimulation;
 import io.synergysched.simulator.cluster.EngineSetup;
 import io.synergysched.simulator.cluster.RunResult;
+import io.synergysched.simulator.cluster.SimulatorRouters;
 import io.synergysched.simulator.cluster.SloTargets;
 import io.synergysched.simulator.engine.EngineConfig;
 import io.synergysched.simulator.engine.EngineListener;
@@ -41,7 +41,7 @@ public final class ScenarioRunner {
 
   public static final String RESULTS_HEADER = "scenario,router,scheduler,rate_scale,requests,"
       + "slo_attainment,ttft_attainment,tpot_attainment,ttft_p50_ms,ttft_p99_ms,tpot_p50_ms,"
-      + "tpot_p99_ms,e2e_p50_ms,throughput_tok_s,rejected,clipped,preemptions,steps,makespan_s";
+      + "tpot_p99_ms,e2e_p50_ms,throughput_tok_s,rejected,clipped,preemptions,steps,makespan_s,shed";
   public static final String GOODPUT_HEADER = "scenario,router,scheduler,goodput_rate_scale";
 
   private static final int BISECTION_STEPS = 6;
@@ -116,7 +116,7 @@ public final class ScenarioRunner {
             String label = routerName + "/" + schedulerName + "/" + number(s);
             double base0 = (double) done[0] / plannedRuns;
             RunResult r = simulation.run(
-                TraceTransforms.scaleRate(requests, s), RouterRegistry.create(routerName), null,
+                TraceTransforms.scaleRate(requests, s), SimulatorRouters.create(routerName), null,
                 f -> progress.update(label, base0 + f / plannedRuns));
             done[0]++;
             progress.update(label, (double) done[0] / plannedRuns);
@@ -133,7 +133,7 @@ public final class ScenarioRunner {
                 }
               };
               r = simulation.run(TraceTransforms.scaleRate(requests, scale),
-                  RouterRegistry.create(routerName), listeners, null);
+                  SimulatorRouters.create(routerName), listeners, null);
               byScale.put(scale, r);
               done[0]++;
               progress.update(label, (double) done[0] / plannedRuns);
@@ -276,7 +276,7 @@ public final class ScenarioRunner {
         fixed(r.tpotAttainment()), fixed(r.ttftP50Ms()), fixed(r.ttftP99Ms()), fixed(r.tpotP50Ms()),
         fixed(r.tpotP99Ms()), fixed(r.e2eP50Ms()), fixed(r.throughputTokS()),
         Integer.toString(r.rejected()), Integer.toString(clipped), Long.toString(r.preemptions()),
-        Long.toString(r.steps()), fixed(r.makespanMs() / 1000)) + "\n";
+        Long.toString(r.steps()), fixed(r.makespanMs() / 1000), Integer.toString(r.shed())) + "\n";
   }
 
   private String summary(List<EngineSetup> engines, int requests, int clipped,
@@ -299,16 +299,16 @@ public final class ScenarioRunner {
           .append(" |\n");
     }
     md.append("\n| router | scheduler | rate scale | SLO attainment | TTFT p50 / p99 ms | "
-        + "TPOT p50 / p99 ms | E2E p50 ms | throughput tok/s | preemptions |\n"
-        + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        + "TPOT p50 / p99 ms | E2E p50 ms | throughput tok/s | preemptions | shed |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String router : scenario.routers()) {
       for (String scheduler : scenario.schedulers()) {
         for (Double scale : scenario.rateScales()) {
           RunResult r = results.get(router + "/" + scheduler + "/" + number(scale));
           md.append(String.format(Locale.ROOT,
-              "| %s | %s | %s | %.1f%% | %.0f / %.0f | %.1f / %.1f | %.0f | %.0f | %d |%n",
+              "| %s | %s | %s | %.1f%% | %.0f / %.0f | %.1f / %.1f | %.0f | %.0f | %d | %d |%n",
               router, scheduler, number(scale), r.sloAttainment() * 100, r.ttftP50Ms(), r.ttftP99Ms(),
-              r.tpotP50Ms(), r.tpotP99Ms(), r.e2eP50Ms(), r.throughputTokS(), r.preemptions()));
+              r.tpotP50Ms(), r.tpotP99Ms(), r.e2eP50Ms(), r.throughputTokS(), r.preemptions(), r.shed()));
         }
       }
     }

@@ -1,0 +1,145 @@
+package io.synergysched.core.routing;
+
+import io.synergysched.core.model.StepLatencyPrior;
+import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.StepObservation;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The routing framework: a {@link RoutingProfile} run as a {@link Router}. Per request: all
+ * engines are candidates; each filter narrows them (a filter that empties the set sheds the
+ * request under {@code admission = shed}, else it is skipped for this request); each scorer
+ * scores the survivors in [0, 1]; the weighted sums go to the picker. Every plugin is then told
+ * the outcome. Allocation-free per decision once the scratch arrays have grown.
+ */
+public final class ProfileRouter implements Router {
+
+  private final RoutingProfile profile;
+  private final List<CandidateFilter> filters = new ArrayList<>();
+  private final List<CandidateScorer> scorers = new ArrayList<>();
+  private final double[] weights;
+  private final CandidatePicker picker;
+  private final RoutingPlugin[] plugins;
+  private final boolean observes;
+
+  private final Candidates candidates = new Candidates();
+  private final Candidates beforeFilter = new Candidates();
+  private double[] scores = new double[16];
+  private double[] totals = new double[16];
+
+  /** Builds every plugin of {@code profile}; fails naming the unknown type or unread parameter. */
+  public ProfileRouter(RoutingProfile profile, Map<Class<?>, Object> sharedComponents) {
+    this.profile = profile;
+    PluginContext context = new PluginContext(profile, sharedComponents);
+    for (String type : profile.filters()) {
+      filters.add(RoutingPluginRegistry.filter(type, context));
+    }
+    weights = new double[profile.scorers().size()];
+    for (int i = 0; i < weights.length; i++) {
+      RoutingProfile.WeightedScorer s = profile.scorers().get(i);
+      scorers.add(RoutingPluginRegistry.scorer(s.type(), context));
+      weights[i] = s.weight();
+    }
+    picker = RoutingPluginRegistry.picker(profile.picker(), context);
+    if (!context.unreadKeys().isEmpty()) {
+      throw new IllegalArgumentException("unknown routing parameter(s) "
+          + context.unreadKeys().stream().map(context::fullKey).sorted().toList());
+    }
+    List<RoutingPlugin> all = new ArrayList<>(context.sharedPlugins());
+    all.addAll(filters);
+    all.addAll(scorers);
+    all.add(picker);
+    plugins = all.toArray(RoutingPlugin[]::new);
+    boolean any = false;
+    for (RoutingPlugin p : plugins) {
+      any |= p.observesEngines();
+    }
+    observes = any;
+  }
+
+  @Override
+  public String name() {
+    return profile.name();
+  }
+
+  public RoutingProfile profile() {
+    return profile;
+  }
+
+  @Override
+  public int route(RoutingRequest request, List<? extends EngineView> engines) {
+    int n = engines.size();
+    if (scores.length < n) {
+      scores = new double[n];
+      totals = new double[n];
+    }
+    candidates.resetToAll(n);
+    for (CandidateFilter f : filters) {
+      candidates.copyTo(beforeFilter);
+      f.filter(request, engines, candidates);
+      if (candidates.size() == 0) {
+        if (profile.shedWhenEmpty()) {
+          notifyRouted(request, SHED);
+          return SHED;
+        }
+        beforeFilter.copyTo(candidates);
+      }
+    }
+    int m = candidates.size();
+    for (int k = 0; k < m; k++) {
+      totals[k] = 0;
+    }
+    for (int s = 0; s < weights.length; s++) {
+      scorers.get(s).score(request, engines, candidates, scores);
+      double w = weights[s];
+      for (int k = 0; k < m; k++) {
+        totals[k] += w * scores[k];
+      }
+    }
+    int chosen = picker.pick(request, engines, candidates, totals);
+    notifyRouted(request, chosen);
+    return chosen;
+  }
+
+  private void notifyRouted(RoutingRequest request, int engine) {
+    for (RoutingPlugin p : plugins) {
+      p.onRouted(request, engine);
+    }
+  }
+
+  @Override
+  public boolean observesEngines() {
+    return observes;
+  }
+
+  @Override
+  public void useEngineClassPriors(Function<String, StepLatencyPrior> priors) {
+    for (RoutingPlugin p : plugins) {
+      p.useEngineClassPriors(priors);
+    }
+  }
+
+  @Override
+  public void onStepVisible(int engineIndex, StepObservation step) {
+    for (RoutingPlugin p : plugins) {
+      p.onStepVisible(engineIndex, step);
+    }
+  }
+
+  @Override
+  public void onRequestEventVisible(int engineIndex, RequestEvent event) {
+    for (RoutingPlugin p : plugins) {
+      p.onRequestEventVisible(engineIndex, event);
+    }
+  }
+
+  @Override
+  public void onResponse(int engineIndex, RequestEvent event) {
+    for (RoutingPlugin p : plugins) {
+      p.onResponse(engineIndex, event);
+    }
+  }
+}

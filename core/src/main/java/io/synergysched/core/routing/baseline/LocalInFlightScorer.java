@@ -1,0 +1,72 @@
+package io.synergysched.core.routing.baseline;
+
+import io.synergysched.core.routing.CandidateScorer;
+import io.synergysched.core.routing.Candidates;
+import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.routing.Router;
+import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestEventType;
+import java.util.List;
+
+/**
+ * Envoy's and nginx's least-request: the balancer's own count of requests it sent to each engine
+ * that have not completed, incremented when it routes and decremented when the response ends (it
+ * sits in the response path, so the count is never stale). Min-max normalized.
+ */
+public final class LocalInFlightScorer implements CandidateScorer {
+
+  public static final String TYPE = "least-request-local";
+  private int[] inFlight = new int[16];
+  private double[] load = new double[16];
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public boolean observesEngines() {
+    return true;
+  }
+
+  @Override
+  public void score(RoutingRequest request, List<? extends EngineView> engines, Candidates c, double[] scores) {
+    int m = c.size();
+    ensure(engines.size());
+    if (load.length < m) {
+      load = new double[Math.max(m, load.length * 2)];
+    }
+    for (int k = 0; k < m; k++) {
+      load[k] = inFlight[c.engineAt(k)];
+    }
+    ScoreNormalization.lessIsBetter(load, m, scores);
+  }
+
+  @Override
+  public void onRouted(RoutingRequest request, int engine) {
+    if (engine != Router.SHED) {
+      ensure(engine + 1);
+      inFlight[engine]++;
+    }
+  }
+
+  @Override
+  public void onResponse(int engine, RequestEvent event) {
+    if (event.type() == RequestEventType.FINISHED || event.type() == RequestEventType.REJECTED) {
+      ensure(engine + 1);
+      inFlight[engine] = Math.max(0, inFlight[engine] - 1);
+    }
+  }
+
+  /** Current in-flight count of {@code engine}, for tests. */
+  public int inFlight(int engine) {
+    return engine < inFlight.length ? inFlight[engine] : 0;
+  }
+
+  private void ensure(int n) {
+    if (inFlight.length < n) {
+      inFlight = java.util.Arrays.copyOf(inFlight, Math.max(n, inFlight.length * 2));
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.synergysched.core.routing.prism;
+
+import io.synergysched.core.routing.CandidateScorer;
+import io.synergysched.core.routing.Candidates;
+import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.routing.baseline.ScoreNormalization;
+import java.util.List;
+
+/**
+ * Predicted SLO headroom: {@code h = min(1 - TTFT/target, 1 - TPOT/target)}, the slack of the
+ * tighter of the two, mapped to a score by {@code (1 + h) / 2} clipped to [0, 1] (absolute, not
+ * min-max: two engines both far inside the SLO should not look far apart). If any candidate has no
+ * reliable forecast (cold start without a prior), every candidate is scored by the router's own
+ * in-flight count instead, min-max normalized (least-request-local).
+ */
+public final class SloHeadroomScorer implements CandidateScorer {
+
+  public static final String TYPE = "slo-headroom";
+
+  private final SloForecaster forecaster;
+  private final double defaultTtft;
+  private final double defaultTpot;
+  private double[] load = new double[16];
+
+  public SloHeadroomScorer(PluginContext context) {
+    this.forecaster = context.shared(SloForecaster.class, () -> new ModelForecaster(context));
+    this.defaultTtft = context.number("default-ttft-slo-ms", 1000, 1, 1e9);
+    this.defaultTpot = context.number("default-tpot-slo-ms", 100, 0.01, 1e9);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public void score(RoutingRequest request, List<? extends EngineView> engines, Candidates c, double[] scores) {
+    Forecasts f = forecaster.forecast(request, engines, c);
+    int m = c.size();
+    boolean cold = false;
+    for (int k = 0; k < m; k++) {
+      cold |= !f.reliable[c.engineAt(k)];
+    }
+    if (cold) {
+      if (load.length < m) {
+        load = new double[Math.max(m, load.length * 2)];
+      }
+      for (int k = 0; k < m; k++) {
+        load[k] = f.inFlight[c.engineAt(k)];
+      }
+      ScoreNormalization.lessIsBetter(load, m, scores);
+      return;
+    }
+    double ttft = Double.isNaN(request.sloTtftMs()) ? defaultTtft : request.sloTtftMs();
+    double tpot = Double.isNaN(request.sloTpotMs()) ? defaultTpot : request.sloTpotMs();
+    for (int k = 0; k < m; k++) {
+      int i = c.engineAt(k);
+      double h = Math.min(1 - f.ttftMs[i] / ttft, 1 - f.tpotMs[i] / tpot);
+      scores[k] = Double.isNaN(h) ? 0 : Math.max(0, Math.min(1, (1 + h) / 2));
+    }
+  }
+}

@@ -61,6 +61,8 @@ final class FakeSchedulingContext implements SchedulingContext {
   /** Tokens scheduled per request id this step, in scheduling order. */
   final List<long[]> scheduled = new ArrayList<>();
   final List<Long> shed = new ArrayList<>();
+  /** False for benchmarks: actions succeed but change and record nothing, so every step is the same. */
+  boolean mutate = true;
 
   FakeSchedulingContext(double now, List<Request> running, List<Request> waiting, int totalBlocks, int freeBlocks) {
     this.now = now;
@@ -137,7 +139,9 @@ final class FakeSchedulingContext implements SchedulingContext {
     if (tokens < 1 || tokens > r.tokensToCompute()) {
       throw new IllegalArgumentException("bad token count " + tokens + " for " + r.id);
     }
-    scheduled.add(new long[] {r.id, tokens});
+    if (mutate) {
+      scheduled.add(new long[] {r.id, tokens});
+    }
     return true;
   }
 
@@ -151,6 +155,9 @@ final class FakeSchedulingContext implements SchedulingContext {
     if (blocks > freeBlocks) {
       return false;
     }
+    if (!mutate) {
+      return true;
+    }
     freeBlocks -= blocks;
     waiting.remove(index);
     running.add(r);
@@ -160,6 +167,9 @@ final class FakeSchedulingContext implements SchedulingContext {
 
   @Override
   public boolean shedWaiting(int index) {
+    if (!mutate) {
+      return false;
+    }
     shed.add(waiting.remove(index).id);
     return true;
   }

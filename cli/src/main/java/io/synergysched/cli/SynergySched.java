@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
       BenchSimCommand.class,
       BenchTrainerCommand.class,
       AuditCommand.class,
+      RecordCommand.class,
+      ReplayCommand.class,
     })
 public final class SynergySched implements Runnable {
 

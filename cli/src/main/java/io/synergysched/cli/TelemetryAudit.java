@@ -6,7 +6,11 @@ import io.synergysched.core.model.audit.PrequentialEvaluator;
 import io.synergysched.core.model.audit.StepLatencyPredictor;
 import io.synergysched.core.model.audit.StepLatencyPredictorRegistry;
 import io.synergysched.core.telemetry.StepObservation;
+import io.synergysched.schemas.RecordedRecord;
 import io.synergysched.schemas.StepTelemetry;
+import io.synergysched.schemas.Topics;
+import io.synergysched.schemas.serde.AvroRecordCodec;
+import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.topologies.telemetry.TelemetryMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +26,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.avro.file.DataFileReader;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -56,14 +62,9 @@ final class TelemetryAudit {
         .forEach((name, factory) -> factories.put(name, engine -> recording(engine, factory.apply(engine))));
     PrequentialEvaluator evaluator = new PrequentialEvaluator(factories, warmupSteps);
     long steps = 0;
-    try (DataFileReader<StepTelemetry> reader =
-        new DataFileReader<>(telemetry.toFile(), new SpecificDatumReader<>(StepTelemetry.class))) {
-      StepTelemetry record = null;
-      while (reader.hasNext()) {
-        record = reader.next(record);
-        evaluator.accept(TelemetryMapping.toObservation(record));
-        steps++;
-      }
+    for (StepTelemetry record : readSteps(telemetry)) {
+      evaluator.accept(TelemetryMapping.toObservation(record));
+      steps++;
     }
     if (steps == 0) {
       throw new IllegalArgumentException(telemetry + " holds no step telemetry");
@@ -75,6 +76,45 @@ final class TelemetryAudit {
     writeSummary(out.resolve("audit.md"), telemetry, steps, rows);
     writePlot(out.resolve("predicted-vs-measured.png"));
     return rows;
+  }
+
+  /**
+   * The steps in {@code file}: an object container file of StepTelemetry (as {@code simulate}
+   * records it) or of RecordedRecord (as {@code record} saves topics; its step-topic records).
+   */
+  static List<StepTelemetry> readSteps(Path file) throws IOException {
+    List<StepTelemetry> steps = new ArrayList<>();
+    try (DataFileReader<GenericRecord> probe =
+        new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
+      String name = probe.getSchema().getFullName();
+      if (name.equals(RecordedRecord.getClassSchema().getFullName())) {
+        AvroRecordCodec<StepTelemetry> codec =
+            new AvroRecordCodec<>(StepTelemetry.class, (SchemaRegistryClient) null);
+        try (DataFileReader<RecordedRecord> in =
+            new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(RecordedRecord.class))) {
+          for (RecordedRecord r : in) {
+            if (r.getTopic().equals(Topics.ENGINE_STEPS.name()) && r.getValue() != null) {
+              byte[] bytes = new byte[r.getValue().remaining()];
+              r.getValue().duplicate().get(bytes);
+              steps.add(codec.decode(r.getTopic(), r.getPartition(), r.getOffset(), bytes));
+            }
+          }
+        }
+      } else if (name.equals(StepTelemetry.getClassSchema().getFullName())) {
+        try (DataFileReader<StepTelemetry> in =
+            new DataFileReader<>(file.toFile(), new SpecificDatumReader<>(StepTelemetry.class))) {
+          StepTelemetry record = null;
+          while (in.hasNext()) {
+            record = in.next(record);
+            steps.add(StepTelemetry.newBuilder(record).build());
+          }
+        }
+      } else {
+        throw new IllegalArgumentException(
+            file + " holds " + name + " records, not StepTelemetry or RecordedRecord");
+      }
+    }
+    return steps;
   }
 
   private StepLatencyPredictor recording(String engine, StepLatencyPredictor inner) {

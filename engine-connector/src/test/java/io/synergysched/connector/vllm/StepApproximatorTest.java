@@ -1,0 +1,121 @@
+package io.synergysched.connector.vllm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.synergysched.schemas.StepTelemetry;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class StepApproximatorTest {
+
+  private static final long T1 = 1_763_787_001_000L;
+  private static final long T2 = T1 + 5_000;
+
+  private final StepApproximator approximator = new StepApproximator("vllm-0", 0, 16);
+
+  private static VllmMetricsSnapshot snapshot(String resource, long atMs) {
+    return VllmMetricsSnapshot.from(
+        PrometheusTextParser.parse(VllmFixtureServer.resource(resource)), atMs);
+  }
+
+  @Test
+  void shouldApproximateMeanStepFromDeltasWhenPagesUseCurrentNames() {
+    assertThat(approximator.next(snapshot("metrics-current-1.txt", T1))).isEmpty();
+
+    StepTelemetry step = approximator.next(snapshot("metrics-current-2.txt", T2)).orElseThrow();
+
+    // 100 steps in 5 s (50 ms each at most); mean inter-token gap 19.92 s / 996 = 20 ms.
+    assertThat(step.getDurationUs()).isEqualTo(20_000);
+    assertThat(step.getStepIndex()).isEqualTo(1099);
+    assertThat(step.getStartTimeMs()).isEqualTo(T2 - 20);
+    // (2400 prompt - 400 cached) / 100 steps; (1000 generated - 4 first tokens) / 100 steps
+    assertThat(step.getPrefillTokens()).isEqualTo(20);
+    assertThat(step.getPrefillChunks()).isEqualTo(1);
+    assertThat(step.getPrefillChunkSqSum()).isEqualTo(400);
+    assertThat(step.getPrefillCachedContext()).isEqualTo(4);
+    assertThat(step.getDecodeSeqs()).isEqualTo(10);
+    // KV: 0.5 of 1000 blocks of 16 tokens over 8 running requests = 1000 tokens each
+    assertThat(step.getDecodeContextSum()).isEqualTo(10_000);
+    assertThat(step.getKvBlocksTotal()).isEqualTo(1000);
+    assertThat(step.getKvBlocksUsed()).isEqualTo(500);
+    assertThat(step.getRunning()).isEqualTo(8);
+    assertThat(step.getWaiting()).isEqualTo(2);
+    assertThat(step.getPreemptions()).isEqualTo(3);
+    assertThat(step.getTokenBudget()).isZero();
+    assertThat(step.getLensHintVersion()).isEqualTo(-1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"metrics-deprecated", "metrics-v09-both-names"})
+  void shouldGiveTheSameStepWhenPagesUseDeprecatedNames(String prefix) {
+    String first = prefix.equals("metrics-deprecated") ? "metrics-deprecated-1.txt"
+        : "metrics-current-1.txt";
+    VllmMetricsSnapshot before = snapshot(first, T1);
+    VllmMetricsSnapshot after = snapshot(prefix + "-2.txt", T2);
+    approximator.next(before);
+
+    StepTelemetry step = approximator.next(after).orElseThrow();
+
+    StepApproximator reference = new StepApproximator("vllm-0", 0, 16);
+    reference.next(snapshot("metrics-current-1.txt", T1));
+    assertThat(step).isEqualTo(reference.next(snapshot("metrics-current-2.txt", T2)).orElseThrow());
+    assertThat(after.deprecatedNamesUsed()).isEqualTo(prefix.equals("metrics-deprecated"));
+  }
+
+  @Test
+  void shouldIgnoreUnknownMetricsWhenPageCarriesThem() {
+    MetricsPage page = PrometheusTextParser.parse(VllmFixtureServer.resource("metrics-unknown-2.txt"));
+    assertThat(page.samples("vllm:some_future_metric").get(0).labels().get("flavour"))
+        .isEqualTo("quoted \"odd\" \\ value\n");
+    approximator.next(snapshot("metrics-current-1.txt", T1));
+
+    Optional<StepTelemetry> step = approximator.next(VllmMetricsSnapshot.from(page, T2));
+
+    StepApproximator reference = new StepApproximator("vllm-0", 0, 16);
+    reference.next(snapshot("metrics-current-1.txt", T1));
+    assertThat(step).isEqualTo(reference.next(snapshot("metrics-current-2.txt", T2)));
+  }
+
+  @Test
+  void shouldSkipTheWindowAndKeepStepIndexRisingWhenServerRestarts() {
+    approximator.next(snapshot("metrics-current-1.txt", T1));
+    long beforeRestart = approximator.next(snapshot("metrics-current-2.txt", T2)).orElseThrow()
+        .getStepIndex();
+
+    Optional<StepTelemetry> acrossRestart =
+        approximator.next(snapshot("metrics-restarted-1.txt", T2 + 5_000));
+    StepTelemetry afterRestart =
+        approximator.next(snapshot("metrics-restarted-2.txt", T2 + 10_000)).orElseThrow();
+
+    assertThat(acrossRestart).isEmpty();
+    assertThat(approximator.restarts()).isEqualTo(1);
+    // 1100 steps before the restart, 150 after: the last step of the window is 1249.
+    assertThat(afterRestart.getStepIndex()).isEqualTo(1249).isGreaterThan(beforeRestart);
+    // 100 steps: (2000 prompt - 0 cached) / 100 = 20; (1000 - 2 first tokens) / 100 -> 10
+    assertThat(afterRestart.getPrefillTokens()).isEqualTo(20);
+    assertThat(afterRestart.getDecodeSeqs()).isEqualTo(10);
+  }
+
+  @Test
+  void shouldDetectRestartFromCountersAloneWhenProcessStartTimeIsAbsent() {
+    String restarted = VllmFixtureServer.resource("metrics-restarted-1.txt")
+        .replaceAll("(?m)^process_start_time_seconds .*$", "");
+    approximator.next(snapshot("metrics-current-2.txt", T1));
+
+    Optional<StepTelemetry> step =
+        approximator.next(VllmMetricsSnapshot.from(PrometheusTextParser.parse(restarted), T2));
+
+    assertThat(step).isEmpty();
+    assertThat(approximator.restarts()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldReportNothingWhenNoStepRanBetweenScrapes() {
+    approximator.next(snapshot("metrics-current-2.txt", T1));
+
+    assertThat(approximator.next(snapshot("metrics-current-2.txt", T2))).isEmpty();
+    assertThat(approximator.windows()).isZero();
+  }
+}

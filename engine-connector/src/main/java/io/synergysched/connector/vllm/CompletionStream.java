@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One request's life on a vLLM server, from the HTTP exchange to its last event: reads the SSE
@@ -25,6 +27,8 @@ import java.util.function.LongSupplier;
  * their order and the terminal event happens once.
  */
 final class CompletionStream implements Flow.Subscriber<String> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CompletionStream.class);
 
   private final String engineId;
   private final InferenceRequest request;
@@ -135,8 +139,11 @@ final class CompletionStream implements Flow.Subscriber<String> {
     }
     terminal = true;
     cancelTransport();
-    sink.onRequestEvent(event(RequestEventType.REJECTED, tokensSoFar()).setReason(reason).build());
-    onTerminal.run();
+    try {
+      emit(event(RequestEventType.REJECTED, tokensSoFar()).setReason(reason).build());
+    } finally {
+      onTerminal.run();
+    }
   }
 
   /** One dispatched event: {@code [DONE]}, a chunk, or something that breaks the stream. */
@@ -161,7 +168,7 @@ final class CompletionStream implements Flow.Subscriber<String> {
       lastTokenNanos = now;
       if (firstTokenNanos < 0) {
         firstTokenNanos = now;
-        sink.onRequestEvent(event(RequestEventType.FIRST_TOKEN, 1).setTtftUs(ttftUs()).build());
+        emit(event(RequestEventType.FIRST_TOKEN, 1).setTtftUs(ttftUs()).build());
       }
     }
   }
@@ -184,8 +191,20 @@ final class CompletionStream implements Flow.Subscriber<String> {
     if (usage != null) {
       b.setCachedPromptTokens(Math.min(usage.cachedTokens(), request.getPromptTokens()));
     }
-    sink.onRequestEvent(b.build());
-    onTerminal.run();
+    try {
+      emit(b.build());
+    } finally {
+      onTerminal.run();
+    }
+  }
+
+  /** A sink that throws must not leave the stream slot taken or the HTTP thread broken. */
+  private void emit(RequestEvent event) {
+    try {
+      sink.onRequestEvent(event);
+    } catch (RuntimeException e) {
+      LOG.warn("sink refused {} event of {}: {}", event.getType(), event.getRequestId(), e.toString());
+    }
   }
 
   private int tokensSoFar() {

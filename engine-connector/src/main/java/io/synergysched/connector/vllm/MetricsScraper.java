@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -36,6 +37,7 @@ final class MetricsScraper {
   private final ScheduledExecutorService scheduler;
   private final Clock clock;
   private final LongConsumer onContact;
+  private final boolean publishSteps;
   private final AtomicLong scrapes = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
 
@@ -50,8 +52,7 @@ final class MetricsScraper {
     this.client = client;
     HttpRequest.Builder b = HttpRequest.newBuilder(
             URI.create(config.endpoint() + config.metricsPath()))
-        .timeout(config.requestTimeout().compareTo(config.scrapeInterval().multipliedBy(5)) < 0
-            ? config.requestTimeout() : config.scrapeInterval().multipliedBy(5))
+        .timeout(scrapeTimeout(config))
         .header("Accept", "text/plain;version=0.0.4")
         .GET();
     if (config.apiKey() != null) {
@@ -64,6 +65,19 @@ final class MetricsScraper {
     this.scheduler = scheduler;
     this.clock = clock;
     this.onContact = onContact;
+    this.publishSteps = config.approximateSteps();
+  }
+
+  /**
+   * Five intervals, at least five seconds (a busy server is slow, not dead), at most the request
+   * timeout.
+   */
+  static Duration scrapeTimeout(VllmConfig config) {
+    Duration t = config.scrapeInterval().multipliedBy(5);
+    if (t.compareTo(Duration.ofSeconds(5)) < 0) {
+      t = Duration.ofSeconds(5);
+    }
+    return t.compareTo(config.requestTimeout()) > 0 ? config.requestTimeout() : t;
   }
 
   void start() {
@@ -149,7 +163,7 @@ final class MetricsScraper {
     scrapes.incrementAndGet();
     latest = snapshot;
     onContact.accept(System.nanoTime());
-    approximator.next(snapshot).ifPresent(sink::onStep);
+    approximator.next(snapshot).filter(step -> publishSteps).ifPresent(sink::onStep);
   }
 
   private void fail(String why) {

@@ -22,6 +22,8 @@ import java.util.function.Function;
  * @param maxConcurrentStreams most requests streaming at once; more wait in the connector
  * @param maxPending most requests waiting in the connector; more are rejected
  * @param ignoreEos send vLLM's {@code ignore_eos} so the output is exactly {@code max_tokens} long
+ * @param approximateSteps publish the steps approximated from {@code /metrics}; false when the
+ *     engine publishes its own per-step telemetry (the scrape then only keeps the health signal)
  * @param promptTokenIdMin smallest synthetic token id (inclusive)
  * @param promptTokenIdMax largest synthetic token id (exclusive), at most the vocabulary size
  * @param engineId the engine's id on every topic
@@ -48,6 +50,7 @@ public record VllmConfig(
     int maxConcurrentStreams,
     int maxPending,
     boolean ignoreEos,
+    boolean approximateSteps,
     int promptTokenIdMin,
     int promptTokenIdMax,
     String engineId,
@@ -73,6 +76,7 @@ public record VllmConfig(
   public static final String MAX_CONCURRENT_STREAMS = PREFIX + "max-concurrent-streams";
   public static final String MAX_PENDING = PREFIX + "max-pending";
   public static final String IGNORE_EOS = PREFIX + "ignore-eos";
+  public static final String APPROXIMATE_STEPS = PREFIX + "approximate-steps";
   public static final String PROMPT_TOKEN_ID_MIN = PREFIX + "prompt-token-id-min";
   public static final String PROMPT_TOKEN_ID_MAX = PREFIX + "prompt-token-id-max";
   public static final String ENGINE_ID = PREFIX + "engine-id";
@@ -107,8 +111,8 @@ public record VllmConfig(
    * {@code gpu}, {@code model-label}. Defaults: api {@code completions}, prompt {@code token-ids}
    * for completions and {@code text} for chat, request timeout 300000 ms, connect timeout
    * 5000 ms, scrape interval 1000 ms, metrics path {@code /metrics}, 256 concurrent streams,
-   * 10000 pending, ignore-eos true, token ids in [1000, 30000), tensor-parallel 1,
-   * kv-blocks-total 0 (learned from the server), block size 16, max-num-batched-tokens 8192,
+   * 10000 pending, ignore-eos true, approximate-steps true, token ids in [1000, 30000),
+   * tensor-parallel 1, kv-blocks-total 0 (learned from the server), block size 16, max-num-batched-tokens 8192,
    * max-num-seqs 256, max-model-len 4096.
    *
    * @throws IllegalArgumentException naming the first bad key
@@ -141,6 +145,7 @@ public record VllmConfig(
         parseInt(MAX_CONCURRENT_STREAMS, get.apply(MAX_CONCURRENT_STREAMS), 256),
         parseInt(MAX_PENDING, get.apply(MAX_PENDING), 10_000),
         parseBoolean(IGNORE_EOS, get.apply(IGNORE_EOS), true),
+        parseBoolean(APPROXIMATE_STEPS, get.apply(APPROXIMATE_STEPS), true),
         parseInt(PROMPT_TOKEN_ID_MIN, get.apply(PROMPT_TOKEN_ID_MIN), 1000),
         parseInt(PROMPT_TOKEN_ID_MAX, get.apply(PROMPT_TOKEN_ID_MAX), 30_000),
         get.apply(ENGINE_ID),

@@ -255,24 +255,8 @@ class VllmBackendTest {
   @Test
   void shouldPublishApproximateStepAndLearnKvCapacityWhenScrapesDiffer() throws Exception {
     server.metricsPages("metrics-current-1.txt", "metrics-current-2.txt");
-    AtomicLong millis = new AtomicLong(NOW_MS);
-    Clock ticking = new Clock() {
-      @Override
-      public ZoneOffset getZone() {
-        return ZoneOffset.UTC;
-      }
-
-      @Override
-      public Clock withZone(java.time.ZoneId zone) {
-        return this;
-      }
-
-      @Override
-      public Instant instant() {
-        return Instant.ofEpochMilli(millis.addAndGet(5_000));
-      }
-    };
-    backend = new VllmBackend(config(Map.of(VllmConfig.SCRAPE_INTERVAL_MS, "20")), ticking, this::tick);
+    backend = new VllmBackend(
+        config(Map.of(VllmConfig.SCRAPE_INTERVAL_MS, "20")), fiveSecondsPerReading(), this::tick);
     backend.start(sink);
 
     StepTelemetry step = sink.awaitSteps(1, WAIT).get(0);
@@ -290,6 +274,89 @@ class VllmBackendTest {
     assertThat(d.getEndpoint()).isEqualTo(server.baseUrl());
     assertThat(d.getGpu()).isEqualTo("a100");
     assertThat(d.getScheduler()).isEqualTo("vllm-default");
+  }
+
+  @Test
+  void shouldKeepScrapingAndCountTheFailureWhenAPageIsMalformed() throws Exception {
+    server.metricsPages("metrics-current-1.txt", "metrics-malformed.txt", "metrics-current-2.txt");
+    backend = new VllmBackend(
+        config(Map.of(VllmConfig.SCRAPE_INTERVAL_MS, "20")), fiveSecondsPerReading(), this::tick);
+    backend.start(sink);
+
+    StepTelemetry step = sink.awaitSteps(1, WAIT).get(0);
+
+    // The broken page left the baseline alone: the step spans both windows.
+    assertThat(backend.scrapeFailures()).isGreaterThanOrEqualTo(1);
+    assertThat(step.getStepIndex()).isEqualTo(1099);
+    assertThat(step.getDurationUs()).isEqualTo(20_000);
+  }
+
+  @Test
+  void shouldPublishNoApproximateStepsButStayHealthyWhenEnginePublishesItsOwn() throws Exception {
+    server.metricsPages("metrics-current-1.txt", "metrics-current-2.txt");
+    backend = new VllmBackend(config(Map.of(VllmConfig.SCRAPE_INTERVAL_MS, "20",
+        VllmConfig.APPROXIMATE_STEPS, "false")), fiveSecondsPerReading(), this::tick);
+    backend.start(sink);
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (server.scrapes() < 4) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("scrapes: " + server.scrapes());
+      }
+      synchronized (sink) {
+        sink.wait(10);
+      }
+    }
+
+    assertThat(sink.steps()).isEmpty();
+    assertThat(backend.isHealthy()).isTrue();
+  }
+
+  @Test
+  void shouldFreeTheStreamSlotWhenTheSinkThrows() throws Exception {
+    io.synergysched.connector.EngineEventSink throwing = new io.synergysched.connector.EngineEventSink() {
+      @Override
+      public void onStep(StepTelemetry step) {
+        sink.onStep(step);
+      }
+
+      @Override
+      public void onRequestEvent(RequestEvent event) {
+        sink.onRequestEvent(event);
+        if (event.getType() != QUEUED) {
+          throw new IllegalStateException("sink is broken");
+        }
+      }
+    };
+    backend = new VllmBackend(config(Map.of(VllmConfig.MAX_CONCURRENT_STREAMS, "1")), clock, this::tick);
+    backend.start(throwing);
+
+    backend.submit(routed("t-1", 12, 5));
+    backend.submit(routed("t-2", 12, 5));
+
+    assertThat(sink.awaitTerminal("t-2", WAIT)).extracting(RequestEvent::getType)
+        .containsExactly(QUEUED, FIRST_TOKEN, FINISHED);
+    assertThat(sink.events("t-1")).extracting(RequestEvent::getType)
+        .containsExactly(QUEUED, FIRST_TOKEN, FINISHED);
+  }
+
+  private static Clock fiveSecondsPerReading() {
+    AtomicLong millis = new AtomicLong(NOW_MS);
+    return new Clock() {
+      @Override
+      public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        return Instant.ofEpochMilli(millis.addAndGet(5_000));
+      }
+    };
   }
 
   private long tick() {

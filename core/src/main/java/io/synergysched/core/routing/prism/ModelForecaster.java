@@ -55,13 +55,20 @@ public final class ModelForecaster implements SloForecaster {
     final int promptTokens;
     final int prefillTokens;
     final int blocks;
+    final double routedAtMs;
+    final double predictedWaitMs;
+    final double ownStepMs;
     Phase phase = Phase.PENDING;
 
-    Tracked(int engine, int promptTokens, int prefillTokens, int blocks) {
+    Tracked(int engine, int promptTokens, int prefillTokens, int blocks, double routedAtMs,
+        double predictedWaitMs, double ownStepMs) {
       this.engine = engine;
       this.promptTokens = promptTokens;
       this.prefillTokens = prefillTokens;
       this.blocks = blocks;
+      this.routedAtMs = routedAtMs;
+      this.predictedWaitMs = predictedWaitMs;
+      this.ownStepMs = ownStepMs;
     }
   }
 
@@ -85,9 +92,16 @@ public final class ModelForecaster implements SloForecaster {
   private int[] decoding = new int[0];
   private long[] decodingPrompt = new long[0];
   private double[] prefillRate = new double[0];
+  /** Requests routed per ms, EWMA with the same window as {@link #prefillRate}. */
+  private double[] requestRate = new double[0];
   private double[] rateTime = new double[0];
   private int[] kvTotal = new int[0];
   private double[] referenceMs = new double[0];
+  /** Log of (observed / predicted) queueing delay before the first token, EWMA per engine. */
+  private double[] waitBias = new double[0];
+  /** Unloaded prefill time of the request forecast last, per engine (for the calibration). */
+  private double[] ownStepMs = new double[0];
+  private double[] rawWaitMs = new double[0];
   private long[] referenceVersion = new long[0];
   private ArrayDeque<long[]>[] recent = newRecent(0);
   private long[] recentTokens = new long[0];
@@ -181,7 +195,8 @@ public final class ModelForecaster implements SloForecaster {
     }
     double inTotal = old + recentTokens[i];
     double converted = inTotal > 0 ? (oldCount + recentCount[i]) * (inTotal - backlog) / inTotal : 0;
-    double decayed = d0 * Math.max(0, 1 - elapsed / (stepD * out));
+    double residual = outputs.meanRemainingOfRunning();
+    double decayed = d0 * Math.max(0, 1 - elapsed / (stepD * residual));
     double decodes = decayed + converted;
     double ctx = decodes * (meanPrompt + out / 2);
     double queue = backlog;
@@ -201,11 +216,17 @@ public final class ModelForecaster implements SloForecaster {
     double runningBlocks = decodes * Math.ceil((meanPrompt + out / 2) / kvBlockTokens);
     double need = runningBlocks + queueBlocks + ownBlocks - total_kv;
     if (need > 0) {
-      double freedPerStep = decodes > 0 ? decodes / out * Math.ceil((meanPrompt + out) / kvBlockTokens) : 0;
+      double freedPerStep = decodes > 0 ? decodes / residual * Math.ceil((meanPrompt + residual) / kvBlockTokens) : 0;
       double waitMs = freedPerStep > 0 ? need / freedPerStep * dStep : Double.POSITIVE_INFINITY;
       ttft = Math.max(ttft, waitMs + step(m, prefill, decodes, ctx));
     }
-    f.ttftMs[i] = ttft;
+    // Closed-loop calibration: the queueing part of the forecast (beyond this request's own
+    // prefill on an idle engine) is scaled by what the engine's first tokens showed so far.
+    double own = step(m, prefill, 0, 0);
+    double wait = Math.max(0, ttft - own);
+    ownStepMs[i] = own;
+    rawWaitMs[i] = wait;
+    f.ttftMs[i] = own + wait * Math.exp(waitBias[i]);
 
     // TPOT: decode step with this request added, inflated by the prefill share of the engine.
     double ctxWith = ctx + r.promptTokens() + out / 2;
@@ -213,7 +234,16 @@ public final class ModelForecaster implements SloForecaster {
     double marginal = (step(m, 512, decodes + 1, ctxWith) - d1) / 512;
     double rate = rateAt(i, now) + prefill / rateTauMs;
     double rho = marginal * rate;
-    f.tpotMs[i] = rho < 0.95 ? d1 / (1 - rho) : d1 * 20;
+    double meanTpot = rho < 0.95 ? d1 / (1 - rho) : d1 * 20;
+    // Tail for short outputs: TPOT is a mean over few steps, so one prefill step landing in the
+    // request's decode window adds (spike / (out - 1)) with the probability that another request
+    // arrives within the window. The mean above spreads that spike; a short decode cannot.
+    double reqRate = requestRate[i] * Math.exp(-Math.max(0, now - rateTime[i]) / rateTauMs);
+    double meanRouted = reqRate > 0 ? rateAt(i, now) / reqRate : 0;
+    double typicalSpike = marginal * Math.min(meanRouted, b);
+    double window = Math.max(1, out - 1) * meanTpot;
+    double pHit = 1 - Math.exp(-reqRate * window);
+    f.tpotMs[i] = meanTpot + pHit * typicalSpike / Math.max(1, out - 1) * Math.min(1, (out - 1) / 8.0 + 0.5);
 
     // Harm: what every running decode pays per token for this request.
     double spike = Math.max(0, step(m, Math.min(prefill, b), decodes, ctx) - dStep);
@@ -260,13 +290,17 @@ public final class ModelForecaster implements SloForecaster {
     double cachedShare = forecasts.isFor(r.requestId()) ? forecasts.cachedShare[engine] : 0;
     int prefill = Math.max(1, (int) Math.round(r.promptTokens() * (1 - cachedShare)));
     int blocks = (int) Math.ceil((r.promptTokens() + 1.0) / kvBlockTokens);
-    ledger.put(r.requestId(), new Tracked(engine, r.promptTokens(), prefill, blocks));
+    boolean known = forecasts.isFor(r.requestId());
+    ledger.put(r.requestId(), new Tracked(engine, r.promptTokens(), prefill, blocks, r.arrivalTimeMs(),
+        known ? rawWaitMs[engine] : Double.NaN, known ? ownStepMs[engine] : Double.NaN));
     pendingTokens[engine] += prefill;
     pendingCount[engine]++;
     pendingBlocks[engine] += blocks;
     recent[engine].addLast(new long[] {Double.doubleToLongBits(r.arrivalTimeMs()), prefill});
     recentTokens[engine] += prefill;
     recentCount[engine]++;
+    double decay = Math.exp(-Math.max(0, r.arrivalTimeMs() - rateTime[engine]) / rateTauMs);
+    requestRate[engine] = requestRate[engine] * decay + 1 / rateTauMs;
     prefillRate[engine] = rateAt(engine, r.arrivalTimeMs()) + prefill / rateTauMs;
     rateTime[engine] = r.arrivalTimeMs();
     if (r.prefixHashes().length > 0) {
@@ -304,6 +338,7 @@ public final class ModelForecaster implements SloForecaster {
     switch (event.type()) {
       case FIRST_TOKEN -> {
         if (t.phase == Phase.PENDING) {
+          calibrate(t, event.timeMs());
           leavePending(t);
           t.phase = Phase.DECODING;
           decoding[t.engine]++;
@@ -333,6 +368,24 @@ public final class ModelForecaster implements SloForecaster {
     }
   }
 
+  /**
+   * Learns the bias of the queueing forecast from one observed first token: EWMA (weight
+   * {@value #CALIBRATION_WEIGHT}) of log((observed wait + 50 ms) / (predicted wait + 50 ms)); the
+   * 50 ms keep near-idle engines from dominating with noise. Clipped to a factor of 8 either way.
+   */
+  private void calibrate(Tracked t, double firstTokenMs) {
+    if (Double.isNaN(t.predictedWaitMs)) {
+      return;
+    }
+    double observedWait = Math.max(0, firstTokenMs - t.routedAtMs - t.ownStepMs);
+    double sample = Math.log((observedWait + 50) / (t.predictedWaitMs + 50));
+    double b = waitBias[t.engine] + CALIBRATION_WEIGHT * (sample - waitBias[t.engine]);
+    waitBias[t.engine] = Math.max(-LOG8, Math.min(LOG8, b));
+  }
+
+  private static final double CALIBRATION_WEIGHT = 0.05;
+  private static final double LOG8 = Math.log(8);
+
   private void leavePending(Tracked t) {
     pendingTokens[t.engine] -= t.prefillTokens;
     pendingCount[t.engine]--;
@@ -360,9 +413,13 @@ public final class ModelForecaster implements SloForecaster {
     decoding = Arrays.copyOf(decoding, size);
     decodingPrompt = Arrays.copyOf(decodingPrompt, size);
     prefillRate = Arrays.copyOf(prefillRate, size);
+    requestRate = Arrays.copyOf(requestRate, size);
     rateTime = Arrays.copyOf(rateTime, size);
     kvTotal = Arrays.copyOf(kvTotal, size);
     referenceMs = Arrays.copyOf(referenceMs, size);
+    waitBias = Arrays.copyOf(waitBias, size);
+    ownStepMs = Arrays.copyOf(ownStepMs, size);
+    rawWaitMs = Arrays.copyOf(rawWaitMs, size);
     referenceVersion = Arrays.copyOf(referenceVersion, size);
     recentTokens = Arrays.copyOf(recentTokens, size);
     recentCount = Arrays.copyOf(recentCount, size);

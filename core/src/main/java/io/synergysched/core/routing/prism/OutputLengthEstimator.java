@@ -16,6 +16,7 @@ public final class OutputLengthEstimator {
   private final double[] mean = new double[BUCKETS];
   private final double[] count = new double[BUCKETS];
   private double globalMean;
+  private double globalSquare;
   private double globalCount;
 
   /**
@@ -30,6 +31,7 @@ public final class OutputLengthEstimator {
     this.memory = memory;
     this.shrink = shrink;
     this.globalMean = initialMean;
+    this.globalSquare = 2.0 * initialMean * initialMean;
   }
 
   static int bucket(int promptTokens) {
@@ -46,6 +48,16 @@ public final class OutputLengthEstimator {
     mean[b] += (outputTokens - mean[b]) / count[b];
     globalCount = Math.min(globalCount + 1, memory);
     globalMean += (outputTokens - globalMean) / globalCount;
+    globalSquare += ((double) outputTokens * outputTokens - globalSquare) / globalCount;
+  }
+
+  /**
+   * Mean tokens a request that is already decoding still has to generate: the residual life
+   * {@code E[L^2] / (2 E[L])}, longer than the mean output when lengths vary (the running set is
+   * biased toward long requests). &gt;= 1.
+   */
+  public double meanRemainingOfRunning() {
+    return Math.max(1, globalSquare / (2 * Math.max(1, globalMean)) + 0.5);
   }
 
   /** Expected output tokens for a prompt of this length, &gt;= 1. */

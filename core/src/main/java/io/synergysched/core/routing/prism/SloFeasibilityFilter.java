@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Keeps the engines predicted to meet the request's SLO: TTFT &lt;= {@code ttft-margin} x target and
- * TPOT &lt;= {@code tpot-margin} x target. If none is, it keeps those within {@code shed-slack} x
- * the targets (a prediction that close may still be met, and shedding it is a sure miss); if none
+ * TPOT &lt;= {@code tpot-margin} x target. If none is, it keeps those within the larger of
+ * {@code shed-slack} and the margin, times the targets (a prediction that close may still be met, and shedding it is a sure miss); if none
  * is even that close, the set is left empty, which sheds the request under
  * {@code admission = shed} (llm-d's latency-SLO admitter does the same) and restores the set
  * otherwise. Engines without a reliable forecast are always kept. Targets default to
@@ -32,7 +32,7 @@ public final class SloFeasibilityFilter implements CandidateFilter {
     this.forecaster = context.shared(SloForecaster.class, () -> new ModelForecaster(context));
     this.ttftMargin = context.number("ttft-margin", 1.0, 0.1, 10);
     this.tpotMargin = context.number("tpot-margin", 1.0, 0.1, 10);
-    this.shedSlack = context.number("shed-slack", 1.5, 1.0, 100);
+    this.shedSlack = context.number("shed-slack", 1.5, 0.1, 100);
     this.defaultTtft = context.number("default-ttft-slo-ms", 1000, 1, 1e9);
     this.defaultTpot = context.number("default-tpot-slo-ms", 100, 0.01, 1e9);
   }
@@ -52,7 +52,7 @@ public final class SloFeasibilityFilter implements CandidateFilter {
     double ttft = Double.isNaN(request.sloTtftMs()) ? defaultTtft : request.sloTtftMs();
     double tpot = Double.isNaN(request.sloTpotMs()) ? defaultTpot : request.sloTpotMs();
     if (mark(f, c, ttft * ttftMargin, tpot * tpotMargin) == 0) {
-      mark(f, c, ttft * shedSlack, tpot * shedSlack);
+      mark(f, c, ttft * Math.max(ttftMargin, shedSlack), tpot * Math.max(tpotMargin, shedSlack));
     }
     c.retain(keep);
   }

@@ -101,7 +101,12 @@ final class CompletionStream implements Flow.Subscriber<String> {
       return;
     }
     if (data != null) {
-      onEvent(data);
+      try {
+        onEvent(data);
+      } catch (RuntimeException e) {
+        // A subscriber must not throw (Flow rules); a surprise here ends this request only.
+        fail("could not read chunk: " + describe(e));
+      }
     }
   }
 

@@ -84,7 +84,7 @@ public final class VllmBackend implements EngineBackend {
   private ExecutorService httpExecutor;
   private ScheduledExecutorService scheduler;
   private HttpClient client;
-  private MetricsScraper scraper;
+  private volatile MetricsScraper scraper;
 
   public VllmBackend(VllmConfig config) {
     this(config, Clock.systemUTC());

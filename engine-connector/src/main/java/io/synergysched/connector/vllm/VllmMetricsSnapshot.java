@@ -1,6 +1,5 @@
 package io.synergysched.connector.vllm;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
@@ -35,7 +34,8 @@ import java.util.OptionalDouble;
  * @param requestGenerationCount {@code vllm:request_generation_tokens_count}
  * @param requestGenerationTokens {@code vllm:request_generation_tokens_sum} (tokens)
  * @param processStartSeconds {@code process_start_time_seconds} (absent in multi-process mode)
- * @param kvBlocksTotal {@code num_gpu_blocks} label of {@code vllm:cache_config_info}, or -1
+ * @param kvBlocksTotal {@code num_gpu_blocks} labels of {@code vllm:cache_config_info}, summed
+ *     over data-parallel engines, or -1
  * @param blockSizeTokens {@code block_size} label of {@code vllm:cache_config_info}, or -1
  * @param deprecatedNamesUsed true when a value came from a deprecated name
  */
@@ -95,13 +95,19 @@ public record VllmMetricsSnapshot(
     Optional<MetricsPage.Histogram> ttft = page.histogram(TTFT);
     Optional<MetricsPage.Histogram> reqPrompt = page.histogram(REQUEST_PROMPT_TOKENS);
     Optional<MetricsPage.Histogram> reqGen = page.histogram(REQUEST_GENERATION_TOKENS);
-    int blocks = -1;
+    // One series per data-parallel engine, each with its own KV cache: capacities add up.
+    long blocksSum = 0;
     int blockSize = -1;
-    List<MetricsPage.Sample> cacheInfo = page.samples(CACHE_CONFIG);
-    if (!cacheInfo.isEmpty()) {
-      blocks = positiveInt(cacheInfo.get(0).labels().get("num_gpu_blocks"));
-      blockSize = positiveInt(cacheInfo.get(0).labels().get("block_size"));
+    for (MetricsPage.Sample info : page.samples(CACHE_CONFIG)) {
+      int b = positiveInt(info.labels().get("num_gpu_blocks"));
+      if (b > 0) {
+        blocksSum += b;
+      }
+      if (blockSize < 0) {
+        blockSize = positiveInt(info.labels().get("block_size"));
+      }
     }
+    int blocks = blocksSum > 0 ? (int) Math.min(Integer.MAX_VALUE, blocksSum) : -1;
     return new VllmMetricsSnapshot(
         scrapedAtMs,
         page.sum(RUNNING).orElse(Double.NaN),

@@ -112,6 +112,26 @@ class StepApproximatorTest {
   }
 
   @Test
+  void shouldAddUpEnginesWhenServerRunsDataParallel() {
+    String page = String.join("\n",
+        "vllm:num_requests_running{engine=\"0\",model_name=\"m\"} 3",
+        "vllm:num_requests_running{engine=\"1\",model_name=\"m\"} 5",
+        "vllm:kv_cache_usage_perc{engine=\"0\",model_name=\"m\"} 0.2",
+        "vllm:kv_cache_usage_perc{engine=\"1\",model_name=\"m\"} 0.4",
+        "vllm:cache_config_info{block_size=\"16\",engine=\"0\",num_gpu_blocks=\"1000\"} 1.0",
+        "vllm:cache_config_info{block_size=\"16\",engine=\"1\",num_gpu_blocks=\"1000\"} 1.0",
+        "");
+
+    VllmMetricsSnapshot s = VllmMetricsSnapshot.from(PrometheusTextParser.parse(page), T1);
+
+    assertThat(s.running()).isEqualTo(8.0);
+    assertThat(s.kvCacheUsage()).isCloseTo(0.3, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(s.kvBlocksTotal()).isEqualTo(2000);
+    assertThat(s.blockSizeTokens()).isEqualTo(16);
+    assertThat(s.iterationCount()).isNaN();
+  }
+
+  @Test
   void shouldReportNothingWhenNoStepRanBetweenScrapes() {
     approximator.next(snapshot("metrics-current-2.txt", T1));
 

@@ -287,6 +287,8 @@ public final class VllmBackend implements EngineBackend {
 
   private void stream(RoutedRequest routed) {
     InferenceRequest request = routed.getRequest();
+    // Built first: a request that cannot be written fails here, before it holds any state.
+    HttpRequest httpRequest = httpRequest(request);
     long handedOverMs = clock.millis();
     CompletionStream[] self = new CompletionStream[1];
     CompletionStream stream = new CompletionStream(
@@ -302,15 +304,6 @@ public final class VllmBackend implements EngineBackend {
     if (closed) {
       stream.fail("engine stopped");
       return;
-    }
-    HttpRequest.Builder http = HttpRequest.newBuilder(generationUri)
-        .timeout(config.requestTimeout())
-        .header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .header("X-Request-Id", request.getRequestId())
-        .POST(HttpRequest.BodyPublishers.ofString(body(request), StandardCharsets.UTF_8));
-    if (config.apiKey() != null) {
-      http.header("Authorization", "Bearer " + config.apiKey());
     }
     HttpResponse.BodyHandler<Void> handler = info -> {
       if (info.statusCode() != 200) {
@@ -329,19 +322,42 @@ public final class VllmBackend implements EngineBackend {
       lastContactNanos.set(System.nanoTime());
       return HttpResponse.BodySubscribers.fromLineSubscriber(stream);
     };
-    CompletableFuture<HttpResponse<Void>> exchange = client.sendAsync(http.build(), handler);
-    ScheduledFuture<?> timer = scheduler.schedule(
-        () -> stream.fail("timed out after " + config.requestTimeout().toMillis() + " ms"),
-        config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    CompletableFuture<HttpResponse<Void>> exchange;
+    ScheduledFuture<?> timer;
+    try {
+      exchange = client.sendAsync(httpRequest, handler);
+      timer = scheduler.schedule(
+          () -> stream.fail("timed out after " + config.requestTimeout().toMillis() + " ms"),
+          config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      stream.fail("could not send: " + CompletionStream.describe(e));
+      return;
+    }
     stream.attach(exchange, timer);
     exchange.whenComplete((response, error) -> {
       if (error != null) {
         stream.fail("request failed: " + CompletionStream.describe(error));
       } else if (!stream.isTerminal() && response.statusCode() == 200) {
-        // fromLineSubscriber completes the future after onComplete; nothing left to do.
+        // Safety net: onComplete always ends the stream, so this should never be reached.
         stream.fail("stream ended without a terminal event");
       }
     });
+  }
+
+  private HttpRequest httpRequest(InferenceRequest request) {
+    HttpRequest.Builder http = HttpRequest.newBuilder(generationUri)
+        .timeout(config.requestTimeout())
+        .header("Content-Type", "application/json")
+        .header("Accept", "text/event-stream")
+        .POST(HttpRequest.BodyPublishers.ofString(body(request), StandardCharsets.UTF_8));
+    if (request.getRequestId().chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      // Only for correlation in server logs; an id that is not a valid header value is left out.
+      http.header("X-Request-Id", request.getRequestId());
+    }
+    if (config.apiKey() != null) {
+      http.header("Authorization", "Bearer " + config.apiKey());
+    }
+    return http.build();
   }
 
   /** The JSON body: model, synthetic prompt, max_tokens, streaming with usage. */

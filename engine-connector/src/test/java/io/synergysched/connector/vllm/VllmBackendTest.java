@@ -220,6 +220,16 @@ class VllmBackendTest {
   }
 
   @Test
+  void shouldServeTheRequestWhenItsIdIsNoValidHeaderValue() throws Exception {
+    start(Map.of());
+
+    backend.submit(routed("odd\nid", 12, 5));
+
+    assertThat(sink.awaitTerminal("odd\nid", WAIT)).extracting(RequestEvent::getType)
+        .containsExactly(QUEUED, FIRST_TOKEN, FINISHED);
+  }
+
+  @Test
   void shouldRejectLocallyWhenRequestExceedsMaxModelLen() throws Exception {
     start(Map.of(VllmConfig.MAX_MODEL_LEN, "100"));
 

@@ -32,4 +32,13 @@ public interface EngineView {
 
   /** KV-cache capacity, blocks. */
   int kvBlocksTotal();
+
+  /**
+   * False for an engine that has left the cluster (its heartbeats stopped, or it was retired):
+   * such an engine keeps its index, so the callbacks stay aligned, but is never chosen. Engines of
+   * the offline simulation are always available.
+   */
+  default boolean available() {
+    return true;
+  }
 }

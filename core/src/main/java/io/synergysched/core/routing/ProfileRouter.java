@@ -29,6 +29,12 @@ public final class ProfileRouter implements Router {
   private final Candidates beforeFilter = new Candidates();
   private double[] scores = new double[16];
   private double[] totals = new double[16];
+  private boolean[] availability = new boolean[16];
+
+  private static final String NO_ENGINE_AVAILABLE = "unavailable";
+  private boolean tracing;
+  private String[] removedBy;
+  private DecisionTrace lastTrace;
 
   /** Builds every plugin of {@code profile}; fails naming the unknown type or unread parameter. */
   public ProfileRouter(RoutingProfile profile, Map<Class<?>, Object> sharedComponents) {
@@ -77,11 +83,32 @@ public final class ProfileRouter implements Router {
       totals = new double[n];
     }
     candidates.resetToAll(n);
+    if (tracing) {
+      removedBy = new String[n];
+    }
+    if (!allAvailable(engines)) {
+      if (availability.length < n) {
+        availability = new boolean[n];
+      }
+      for (int k = 0; k < n; k++) {
+        availability[k] = engines.get(k).available();
+      }
+      candidates.retain(availability);
+      if (candidates.size() == 0) {
+        trace(engines, null, NO_ENGINE_AVAILABLE);
+        notifyRouted(request, SHED);
+        return SHED;
+      }
+    }
     for (CandidateFilter f : filters) {
       candidates.copyTo(beforeFilter);
       f.filter(request, engines, candidates);
+      if (tracing) {
+        markFiltered(beforeFilter, candidates, f);
+      }
       if (candidates.size() == 0) {
         if (profile.shedWhenEmpty()) {
+          trace(engines, null, f.getClass().getSimpleName());
           notifyRouted(request, SHED);
           return SHED;
         }
@@ -100,8 +127,72 @@ public final class ProfileRouter implements Router {
       }
     }
     int chosen = picker.pick(request, engines, candidates, totals);
+    trace(engines, totals, null);
     notifyRouted(request, chosen);
     return chosen;
+  }
+
+  /**
+   * Records, for {@link #lastTrace()}, why each engine was or was not a candidate of the next
+   * decisions and its total score. Off by default: the simulator does not pay for it; the Kafka
+   * router writes it to its audit topic.
+   */
+  public void setTracing(boolean enabled) {
+    this.tracing = enabled;
+  }
+
+  /**
+   * The last decision's view of every engine (tracing on), or null: per engine index, the name of
+   * what removed it ({@code unavailable} or a filter's class name), or null when it stayed a
+   * candidate, and its weighted score (NaN when it was removed or no scorer ran).
+   */
+  public DecisionTrace lastTrace() {
+    return lastTrace;
+  }
+
+  /** See {@link #lastTrace()}. */
+  public record DecisionTrace(String[] removedBy, double[] scores, String shedReason) {}
+
+  private static boolean allAvailable(List<? extends EngineView> engines) {
+    for (int k = 0, n = engines.size(); k < n; k++) {
+      if (!engines.get(k).available()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void markFiltered(Candidates before, Candidates after, CandidateFilter filter) {
+    int a = 0;
+    for (int k = 0; k < before.size(); k++) {
+      int engine = before.engineAt(k);
+      if (a < after.size() && after.engineAt(a) == engine) {
+        a++;
+      } else if (removedBy[engine] == null) {
+        removedBy[engine] = filter.getClass().getSimpleName();
+      }
+    }
+  }
+
+  private void trace(List<? extends EngineView> engines, double[] candidateTotals, String shed) {
+    if (!tracing) {
+      return;
+    }
+    int n = engines.size();
+    String[] removed = removedBy;
+    double[] engineScores = new double[n];
+    java.util.Arrays.fill(engineScores, Double.NaN);
+    for (int k = 0; k < n; k++) {
+      if (!engines.get(k).available()) {
+        removed[k] = NO_ENGINE_AVAILABLE;
+      }
+    }
+    if (candidateTotals != null) {
+      for (int k = 0; k < candidates.size(); k++) {
+        engineScores[candidates.engineAt(k)] = candidateTotals[k];
+      }
+    }
+    lastTrace = new DecisionTrace(removed, engineScores, shed);
   }
 
   private void notifyRouted(RoutingRequest request, int engine) {

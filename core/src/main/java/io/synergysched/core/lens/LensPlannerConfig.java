@@ -22,7 +22,7 @@ public record LensPlannerConfig(
     int kvReserveSteps) {
 
   public static LensPlannerConfig defaults() {
-    return new LensPlannerConfig(0.1, 10_000, 256, 8192, 0.9, 32);
+    return new LensPlannerConfig(0.05, 10_000, 256, 8192, 0.9, 0);
   }
 
   /** @throws IllegalArgumentException naming the bad {@code synergy.lens.*} key */

@@ -71,6 +71,14 @@ public final class LensScheduler implements BatchScheduler {
   private long fallbackSteps;
   private long knapsackSolves;
   private long shed;
+  /**
+   * Whether the previous step could not serve every feasible request (the knapsack ran, or the KV
+   * watermark held admissions back). Then the waiting ones are ordered by remaining work instead
+   * of slack: when not all can be served, the shortest first save the most SLOs per token and
+   * per KV block.
+   */
+  private boolean congested;
+  private boolean congestedNow;
 
   // Candidates of this step, parallel arrays indexed by candidate.
   private int size;
@@ -248,8 +256,6 @@ public final class LensScheduler implements BatchScheduler {
     boolean fcfs = hinted && LensHint.FCFS.equals(hint.priorityPolicy());
     lastMaxSeqs = maxSeqs;
 
-    shedTimedOut(ctx, now);
-
     int decodes = 0;
     long decodeContext = 0;
     for (int i = 0; i < ctx.runningCount(); i++) {
@@ -271,17 +277,28 @@ public final class LensScheduler implements BatchScheduler {
       prefillMax = 0;
     }
     if (prefillMax <= 0) {
+      shed(ctx, now, 0, 0);
       return;
     }
     double fullStepUs = predictor.predictStepUs(prefillMax, 1, (double) prefillMax * prefillMax, 0, 0,
         decodes, decodeContext);
+    shed(ctx, now, prefillMax, fullStepUs);
+    congestedNow = usedFraction(ctx) >= watermark;
     collect(ctx, now, prefillMax, fullStepUs, maxSeqs, watermark, fcfs);
+    congested = congestedNow;
     if (heapSize == 0) {
       return;
     }
     sortShortList();
     rescueIfOverloaded(now, prefillMax, fullStepUs, fcfs);
     int m = Math.min(heapSize, windowRemaining.length);
+    int behind = -m;
+    for (int c = 0; c < size; c++) {
+      behind += level[c] < 2 ? 1 : 0;
+    }
+    for (int k = 0; k < m; k++) {
+      behind += level[order[k]] < 2 ? 0 : 1;
+    }
     for (int k = 0; k < m; k++) {
       int c = order[k];
       windowRemaining[k] = remaining[c];
@@ -290,13 +307,20 @@ public final class LensScheduler implements BatchScheduler {
       windowCounts[k] = level[c] < 2;
     }
     int tokens = chunker.choose(predictor, now, decodes, decodeContext, prefillMax, capUs, fullStepUs,
-        preferredChunk, m, windowRemaining, windowCached, windowDeadline, windowCounts);
+        preferredChunk, m, windowRemaining, windowCached, windowDeadline, windowCounts, Math.max(0, behind));
     allocate(ctx, tokens, maxSeqs, watermark);
   }
 
-  private void shedTimedOut(SchedulingContext ctx, double now) {
+  /**
+   * Sheds waiting requests whose client has given up (waited {@code shedAfterTtftMultiple} TTFT
+   * targets) and, with {@code shedHopeless}, those that would miss their TTFT even if served
+   * first at this step's rate ({@code prefillMax} tokens per {@code fullStepUs}; 0 skips that
+   * test): answering them now lets the client retry elsewhere instead of waiting for a late token.
+   */
+  private void shed(SchedulingContext ctx, double now, int prefillMax, double fullStepUs) {
     double multiple = config.shedAfterTtftMultiple();
-    if (multiple <= 0) {
+    boolean hopeless = config.shedHopeless() && prefillMax > 0;
+    if (multiple <= 0 && !hopeless) {
       return;
     }
     for (int w = ctx.waitingCount() - 1; w >= 0; w--) {
@@ -304,7 +328,13 @@ public final class LensScheduler implements BatchScheduler {
       if (r.generatedTokens() > 0) {
         continue;
       }
-      if (now - r.arrivalTimeMs() > multiple * ttftOf(r)) {
+      double due = r.arrivalTimeMs() + ttftOf(r);
+      boolean give = multiple > 0 && now - r.arrivalTimeMs() > multiple * ttftOf(r);
+      if (!give && hopeless) {
+        double fastestMs = Math.ceil((double) r.tokensToCompute() / prefillMax) * fullStepUs / 1000.0;
+        give = now + fastestMs > due;
+      }
+      if (give) {
         long id = r.requestId();
         if (ctx.shedWaiting(w)) {
           shed++;
@@ -388,6 +418,8 @@ public final class LensScheduler implements BatchScheduler {
       value = remaining[c];
     } else if (fcfs) {
       value = 0;
+    } else if (level[c] == 1 && congested) {
+      value = remaining[c];
     } else {
       value = (long) Math.max(0, slack[c] * 1000.0);
     }
@@ -474,6 +506,7 @@ public final class LensScheduler implements BatchScheduler {
       return;
     }
     knapsackSolves++;
+    congested = true;
     long unit = Math.max(1, (maxCapacity + knapsack.maxUnits() - 1) / knapsack.maxUnits());
     for (int j = 0; j < n; j++) {
       int c = edf[j];

@@ -14,6 +14,8 @@ package io.synergysched.core.lens;
  * @param windowItems prefills the sliding-window chunker looks at, &gt; 0
  * @param shedAfterTtftMultiple a deferred waiting request is shed once it has waited this many
  *     TTFT targets (its client would have timed out); 0 never sheds, else &gt;= 1
+ * @param shedHopeless shed a waiting request as soon as it would miss its TTFT even if served
+ *     first (reject with a retry hint at once rather than serve it late)
  * @param modelRefreshSteps steps between refreshes of the predictor from the learning model, &gt; 0
  * @param replanIntervalMs virtual or wall time between hint plans when the scheduler plans its own
  *     hints, ms, &gt; 0
@@ -27,16 +29,19 @@ public record LensSchedulerConfig(
     int knapsackUnits,
     int windowItems,
     double shedAfterTtftMultiple,
+    boolean shedHopeless,
     int modelRefreshSteps,
     double replanIntervalMs) {
 
   public static LensSchedulerConfig defaults() {
-    return new LensSchedulerConfig(2048, 256, 0.9, 0.1, 32, 128, 8, 2.0, 128, 1000.0);
+    return new LensSchedulerConfig(2048, 256, 0.9, 0.1, 32, 128, 8, 1.0, true, 128, 1000.0);
   }
 
-  public LensSchedulerConfig withShedAfterTtftMultiple(double multiple) {
+  /** The same settings with a different shedding rule. */
+  public LensSchedulerConfig withShedding(double afterTtftMultiple, boolean hopeless) {
     return new LensSchedulerConfig(safeTokenBudget, safeMaxNumSeqs, safeKvWatermark, safeTpotMarginFraction,
-        knapsackItems, knapsackUnits, windowItems, multiple, modelRefreshSteps, replanIntervalMs);
+        knapsackItems, knapsackUnits, windowItems, afterTtftMultiple, hopeless, modelRefreshSteps,
+        replanIntervalMs);
   }
 
   /** @throws IllegalArgumentException naming the bad {@code synergy.lens.*} key */

@@ -8,8 +8,10 @@ import io.synergysched.core.model.predict.EnginePerformancePredictor;
  * full budget, the preferred efficient chunk, half the budget, the largest split that keeps the
  * TPOT cap), each scored by predicting both steps with the engine's model. The score is first the
  * number of TTFT deadlines missed among the prefills in the window, then the sum of their
- * predicted completion times (work left after the window finishes at the full-step rate), then
- * the smaller split. A greedy fill always takes the full budget; this search ends a step where a
+ * predicted completion times (work left after the window finishes at the full-step rate) plus,
+ * for every request queued behind the window, the time the window's work is cleared, then the
+ * smaller split. A short queue thus gets small steps that end where a prefill completes, a long
+ * one gets full steps (each step pays the decodes' cost again, so small steps lose throughput). A greedy fill always takes the full budget; this search ends a step where a
  * request completes when that costs nobody a deadline, and takes less than the budget when a
  * bigger step would only delay everyone.
  *
@@ -40,11 +42,13 @@ final class SlidingWindowChunker {
    * @param cached tokens already in the KV cache behind each one's next chunk
    * @param deadlineMs each one's TTFT deadline, ms
    * @param counts whether each one's deadline is still worth keeping (false for deferred ones)
+   * @param behind prefills queued behind the window that can still meet their TTFT; each waits
+   *     for the window's work, so a split that clears the window later costs each of them
    * @return prefill tokens for this step, in [0, prefillMax]
    */
   int choose(EnginePerformancePredictor predictor, double nowMs, int decodes, long decodeContext,
       int prefillMax, double capUs, double fullStepUs, int preferredChunk, int m, int[] remaining,
-      int[] cached, double[] deadlineMs, boolean[] counts) {
+      int[] cached, double[] deadlineMs, boolean[] counts, int behind) {
     int n = 0;
     candidates[n++] = prefillMax;
     if (preferredChunk < prefillMax) {
@@ -102,12 +106,12 @@ final class SlidingWindowChunker {
         if (left > 0) {
           int c2 = Math.min(remaining[i] - c1, left);
           left -= c2;
-          long behind = cached[i] + c1;
+          long before = cached[i] + c1;
           tokens += c2;
           chunks++;
           squares += (double) c2 * c2;
-          cachedSum += behind;
-          product += (double) c2 * behind;
+          cachedSum += before;
+          product += (double) c2 * before;
         }
       }
       double s2 = predictor.predictStepUs(tokens, chunks, squares, cachedSum, product, decodes + joined,
@@ -118,6 +122,7 @@ final class SlidingWindowChunker {
       double score = 0;
       int take2 = prefillMax;
       long backlog = 0;
+      double last = t1;
       for (int i = 0; i < m; i++) {
         double done;
         int after1 = remaining[i] - firstChunk[i];
@@ -134,10 +139,12 @@ final class SlidingWindowChunker {
           }
         }
         score += done;
+        last = Math.max(last, done);
         if (counts[i] && done > deadlineMs[i]) {
           misses++;
         }
       }
+      score += behind * last;
       if (misses < bestMisses || (misses == bestMisses && (score < bestScore - 1e-9
           || (Math.abs(score - bestScore) <= 1e-9 && x < bestX)))) {
         bestMisses = misses;

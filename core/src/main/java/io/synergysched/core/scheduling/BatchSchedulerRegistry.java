@@ -25,6 +25,14 @@ public final class BatchSchedulerRegistry {
   /** Sarathi-Serve with static 512-token chunks. */
   public static final String SARATHI_512 = "sarathi-512";
 
+  /**
+   * Ablations: the static budgets with LENS's timeout triage (waiting requests shed once their
+   * TTFT target has passed), to tell the gain of triage from the gain of adaptive batching.
+   */
+  public static final String VLLM_2048_SHED = "vllm-2048-shed";
+
+  public static final String SARATHI_512_SHED = "sarathi-512-shed";
+
   /** SLO-aware adaptive batching planned from the engine's performance model. */
   public static final String LENS = LensScheduler.NAME;
 
@@ -35,6 +43,10 @@ public final class BatchSchedulerRegistry {
     FACTORIES.put(VLLM_DEFAULT, env -> new FcfsChunkedPrefillScheduler(VLLM_DEFAULT, 8192, 256));
     FACTORIES.put(VLLM_2048, env -> new FcfsChunkedPrefillScheduler(VLLM_2048, 2048, 256));
     FACTORIES.put(SARATHI_512, env -> new FcfsChunkedPrefillScheduler(SARATHI_512, 512, 256));
+    FACTORIES.put(VLLM_2048_SHED, env -> new FcfsChunkedPrefillScheduler(VLLM_2048_SHED, 2048, 256,
+        env.defaultTtftMs()));
+    FACTORIES.put(SARATHI_512_SHED, env -> new FcfsChunkedPrefillScheduler(SARATHI_512_SHED, 512, 256,
+        env.defaultTtftMs()));
     FACTORIES.put(LENS, env -> LensScheduler.selfPlanning(env, LensSchedulerConfig.defaults(),
         new LensPlanner(LensPlannerConfig.defaults()), StepLatencyModelConfig.defaults()));
   }

@@ -6,27 +6,49 @@ package io.synergysched.core.scheduling;
  * in queue order, each chunked to the remaining budget. As in vLLM, no new request is admitted in
  * a step that had to preempt, since memory is short. With a small budget this is Sarathi-Serve's
  * static chunking.
+ *
+ * <p>Optionally ({@code shedAfterMs} &gt; 0) a waiting request that has not started is shed once it
+ * has waited that long, as a client or gateway timeout would drop it: the ablation that gives a
+ * static budget the same triage LENS has, so LENS's gain can be split into triage and batching.
  */
 public final class FcfsChunkedPrefillScheduler implements BatchScheduler {
 
   private final String name;
   private final int tokenBudget;
   private final int maxNumSeqs;
+  private final double shedAfterMs;
+  private long shed;
 
   /**
    * @param tokenBudget tokens per step ({@code max_num_batched_tokens}), &gt; 0
    * @param maxNumSeqs running sequences at most ({@code max_num_seqs}), &gt; 0
    */
   public FcfsChunkedPrefillScheduler(String name, int tokenBudget, int maxNumSeqs) {
+    this(name, tokenBudget, maxNumSeqs, 0);
+  }
+
+  /**
+   * @param shedAfterMs shed waiting requests that have not started after this long, ms; 0 never
+   */
+  public FcfsChunkedPrefillScheduler(String name, int tokenBudget, int maxNumSeqs, double shedAfterMs) {
     if (tokenBudget <= 0) {
       throw new IllegalArgumentException("max_num_batched_tokens must be > 0, got " + tokenBudget);
     }
     if (maxNumSeqs <= 0) {
       throw new IllegalArgumentException("max_num_seqs must be > 0, got " + maxNumSeqs);
     }
+    if (!(shedAfterMs >= 0)) {
+      throw new IllegalArgumentException("shed-after must be >= 0 ms, got " + shedAfterMs);
+    }
     this.name = name;
     this.tokenBudget = tokenBudget;
     this.maxNumSeqs = maxNumSeqs;
+    this.shedAfterMs = shedAfterMs;
+  }
+
+  @Override
+  public long shedRequests() {
+    return shed;
   }
 
   @Override
@@ -46,6 +68,15 @@ public final class FcfsChunkedPrefillScheduler implements BatchScheduler {
 
   @Override
   public void schedule(SchedulingContext context) {
+    if (shedAfterMs > 0) {
+      for (int w = context.waitingCount() - 1; w >= 0; w--) {
+        SchedulableRequest r = context.waiting(w);
+        if (r.generatedTokens() == 0 && context.nowMs() - r.arrivalTimeMs() > shedAfterMs
+            && context.shedWaiting(w)) {
+          shed++;
+        }
+      }
+    }
     int budget = tokenBudget;
     for (int i = 0; i < context.runningCount() && budget > 0; i++) {
       int tokens = Math.min(context.running(i).tokensToCompute(), budget);

@@ -30,7 +30,7 @@ class LensPlannerTest {
   void shouldKeepEveryBudgetPointUnderTheTpotTargetMinusMarginWhenPlanned() {
     LensHint hint = plan(100, 1024);
     double capUs = (hint.tpotTargetMs() - hint.tpotMarginMs()) * 1000;
-    assertThat(hint.tpotMarginMs()).isEqualTo(10.0);
+    assertThat(hint.tpotMarginMs()).isEqualTo(100 * LensPlannerConfig.defaults().tpotMarginFraction());
     for (LensHint.BudgetPoint p : hint.budgetCurve()) {
       int d = p.decodeSeqs();
       if (d > hint.maxNumSeqs()) {

@@ -1,8 +1,10 @@
 package io.synergysched.simulator.cluster;
 
+import io.synergysched.core.model.StepLatencyPrior;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
+import io.synergysched.core.scheduling.SchedulerEnvironment;
 import io.synergysched.simulator.engine.EngineListener;
 import io.synergysched.simulator.engine.SimRequest;
 import io.synergysched.simulator.engine.SimulatedEngine;
@@ -58,7 +60,8 @@ public final class ClusterSimulation {
     for (int i = 0; i < n; i++) {
       EngineSetup setup = engines.get(i);
       sims[i] = new SimulatedEngine(
-          setup.config(), setup.latency(), BatchSchedulerRegistry.create(schedulerName));
+          setup.config(), setup.latency(),
+          BatchSchedulerRegistry.create(schedulerName, schedulerEnvironment(setup, engines)));
       EngineListener listener = listeners == null ? null : listeners.apply(setup.config().engineId());
       if (feed != null) {
         listener = feed.listener(i, listener);
@@ -133,7 +136,22 @@ public final class ClusterSimulation {
       steps += sim.stepsCompleted();
       preemptions += sim.preemptions();
     }
-    return summarize(requests, steps, preemptions, shed);
+    return summarize(requests, steps, preemptions, shed)
+        .withTriage(SchedulerTriage.of(requests, sims, slo));
+  }
+
+  /**
+   * What an engine's scheduler knows: the SLO defaults, its class prior (fitted offline, only for
+   * the model-driven scheduler) and the delay of its hints, which travel the telemetry path to the
+   * control plane and the control topic back (twice the telemetry staleness).
+   */
+  private SchedulerEnvironment schedulerEnvironment(EngineSetup setup, List<EngineSetup> all) {
+    StepLatencyPrior prior = null;
+    if (BatchSchedulerRegistry.LENS.equals(schedulerName)) {
+      prior = OfflinePriorCatalog.forEngines(all).apply(StepLatencyPrior.classKey(
+          setup.latency().spec().gpu(), setup.latency().spec().model(), setup.latency().spec().tensorParallel()));
+    }
+    return new SchedulerEnvironment(setup.config().engineId(), slo.ttftMs(), slo.tpotMs(), prior, 2 * stalenessMs);
   }
 
   private RunResult summarize(SimRequest[] requests, long steps, long preemptions, int shed) {

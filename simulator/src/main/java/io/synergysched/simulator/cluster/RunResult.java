@@ -9,6 +9,8 @@ package io.synergysched.simulator.cluster;
  * @param throughputTokS output tokens per second from the first arrival to the last finish
  * @param rejected requests the engines rejected (too long for the model or the KV cache)
  * @param shed requests the router shed (admission control); misses, not counted in rejected
+ * @param triage what the engines' schedulers deferred and shed (their shed requests are in
+ *     rejected)
  */
 public record RunResult(
     int requests,
@@ -25,4 +27,21 @@ public record RunResult(
     long steps,
     long preemptions,
     double makespanMs,
-    int shed) {}
+    int shed,
+    SchedulerTriage triage) {
+
+  /** A result without scheduler triage (static schedulers). */
+  public RunResult(int requests, int rejected, double sloAttainment, double ttftAttainment,
+      double tpotAttainment, double ttftP50Ms, double ttftP99Ms, double tpotP50Ms, double tpotP99Ms,
+      double e2eP50Ms, double throughputTokS, long steps, long preemptions, double makespanMs, int shed) {
+    this(requests, rejected, sloAttainment, ttftAttainment, tpotAttainment, ttftP50Ms, ttftP99Ms,
+        tpotP50Ms, tpotP99Ms, e2eP50Ms, throughputTokS, steps, preemptions, makespanMs, shed,
+        SchedulerTriage.NONE);
+  }
+
+  public RunResult withTriage(SchedulerTriage counts) {
+    return new RunResult(requests, rejected, sloAttainment, ttftAttainment, tpotAttainment, ttftP50Ms,
+        ttftP99Ms, tpotP50Ms, tpotP99Ms, e2eP50Ms, throughputTokS, steps, preemptions, makespanMs, shed,
+        counts);
+  }
+}

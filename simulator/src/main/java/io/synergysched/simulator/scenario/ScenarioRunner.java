@@ -41,7 +41,8 @@ public final class ScenarioRunner {
 
   public static final String RESULTS_HEADER = "scenario,router,scheduler,rate_scale,requests,"
       + "slo_attainment,ttft_attainment,tpot_attainment,ttft_p50_ms,ttft_p99_ms,tpot_p50_ms,"
-      + "tpot_p99_ms,e2e_p50_ms,throughput_tok_s,rejected,clipped,preemptions,steps,makespan_s,shed";
+      + "tpot_p99_ms,e2e_p50_ms,throughput_tok_s,rejected,clipped,preemptions,steps,makespan_s,shed,"
+      + "sched_deferred,sched_deferred_served,sched_deferred_served_in_slo,sched_shed";
   public static final String GOODPUT_HEADER = "scenario,router,scheduler,goodput_rate_scale";
 
   private static final int BISECTION_STEPS = 6;
@@ -276,7 +277,9 @@ public final class ScenarioRunner {
         fixed(r.tpotAttainment()), fixed(r.ttftP50Ms()), fixed(r.ttftP99Ms()), fixed(r.tpotP50Ms()),
         fixed(r.tpotP99Ms()), fixed(r.e2eP50Ms()), fixed(r.throughputTokS()),
         Integer.toString(r.rejected()), Integer.toString(clipped), Long.toString(r.preemptions()),
-        Long.toString(r.steps()), fixed(r.makespanMs() / 1000), Integer.toString(r.shed())) + "\n";
+        Long.toString(r.steps()), fixed(r.makespanMs() / 1000), Integer.toString(r.shed()),
+        Long.toString(r.triage().deferred()), Long.toString(r.triage().deferredServed()),
+        Long.toString(r.triage().deferredServedInSlo()), Long.toString(r.triage().shed())) + "\n";
   }
 
   private String summary(List<EngineSetup> engines, int requests, int clipped,

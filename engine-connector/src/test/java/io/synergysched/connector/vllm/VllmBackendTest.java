@@ -286,6 +286,42 @@ class VllmBackendTest {
     assertThat(d.getScheduler()).isEqualTo("vllm-default");
   }
 
+  @ParameterizedTest
+  @CsvSource({
+      "metrics-deprecated-1.txt, metrics-deprecated-2.txt",
+      "metrics-current-1.txt, metrics-v09-both-names-2.txt",
+      "metrics-current-1.txt, metrics-unknown-2.txt"})
+  void shouldPublishTheSameStepWhenPagesUseDeprecatedNamesOrUnknownMetrics(
+      String first, String second) throws Exception {
+    server.metricsPages(first, second);
+    backend = new VllmBackend(
+        config(Map.of(VllmConfig.SCRAPE_INTERVAL_MS, "20")), fiveSecondsPerReading(), this::tick);
+    backend.start(sink);
+
+    StepTelemetry step = sink.awaitSteps(1, WAIT).get(0);
+
+    assertThat(step.getStepIndex()).isEqualTo(1099);
+    assertThat(step.getDurationUs()).isEqualTo(20_000);
+    assertThat(step.getPrefillTokens()).isEqualTo(20);
+    assertThat(step.getDecodeSeqs()).isEqualTo(10);
+    assertThat(step.getKvBlocksUsed()).isEqualTo(500);
+    assertThat(backend.scrapeFailures()).isZero();
+  }
+
+  @Test
+  void shouldContinueStepIndexAfterARestartWhenCountersReset() throws Exception {
+    server.metricsPages("metrics-current-1.txt", "metrics-current-2.txt",
+        "metrics-restarted-1.txt", "metrics-restarted-2.txt");
+    backend = new VllmBackend(
+        config(Map.of(VllmConfig.SCRAPE_INTERVAL_MS, "20")), fiveSecondsPerReading(), this::tick);
+    backend.start(sink);
+
+    List<StepTelemetry> steps = sink.awaitSteps(2, WAIT);
+
+    assertThat(steps).extracting(StepTelemetry::getStepIndex).containsExactly(1099L, 1249L);
+    assertThat(backend.scrapeFailures()).isZero();
+  }
+
   @Test
   void shouldKeepScrapingAndCountTheFailureWhenAPageIsMalformed() throws Exception {
     server.metricsPages("metrics-current-1.txt", "metrics-malformed.txt", "metrics-current-2.txt");

@@ -1,5 +1,6 @@
 package io.synergysched.connector.vllm;
 
+import io.synergysched.core.telemetry.StepObservationValidator;
 import io.synergysched.schemas.StepTelemetry;
 import java.util.Optional;
 
@@ -19,6 +20,9 @@ import java.util.Optional;
  * <p>Not thread-safe: the scraper calls it from one thread.
  */
 public final class StepApproximator {
+
+  /** The validator's limit on a step; a longer mean step would be dead-lettered. */
+  private static final long MAX_DURATION_US = StepObservationValidator.MAX_DURATION_US;
 
   private final String engineId;
   private final int configuredKvBlocksTotal;
@@ -79,6 +83,17 @@ public final class StepApproximator {
       if (meanGapUs > 0) {
         durationUs = Math.min(meanGapUs, busyBoundUs);
       }
+    } else {
+      // No decodes: only prefill steps ran. The prefill time of the requests that finished is
+      // at least the time their steps took (concurrent prefills count a shared step twice).
+      double prefillUs = delta(prev.prefillSeconds(), now.prefillSeconds()) * 1e6 / steps;
+      if (prefillUs > 0) {
+        durationUs = Math.min(prefillUs, busyBoundUs);
+      }
+    }
+    if (durationUs > MAX_DURATION_US) {
+      // A long silent gap (scrapes failing, engine idle) with a few steps: no credible mean.
+      return Optional.empty();
     }
 
     double promptTokens = delta(prev.promptTokens(), now.promptTokens());

@@ -29,6 +29,8 @@ import java.util.OptionalDouble;
  * @param interTokenCount {@code vllm:inter_token_latency_seconds_count}, else the deprecated
  *     {@code vllm:time_per_output_token_seconds_count} (inter-token gaps observed)
  * @param interTokenSeconds the matching {@code _sum} (s)
+ * @param prefillSeconds {@code vllm:request_prefill_time_seconds_sum} (s, per finished request
+ *     from first scheduled to first token)
  * @param requestPromptCount {@code vllm:request_prompt_tokens_count} (finished requests)
  * @param requestPromptTokens {@code vllm:request_prompt_tokens_sum} (tokens)
  * @param requestGenerationCount {@code vllm:request_generation_tokens_count}
@@ -54,6 +56,7 @@ public record VllmMetricsSnapshot(
     double firstTokenSeconds,
     double interTokenCount,
     double interTokenSeconds,
+    double prefillSeconds,
     double requestPromptCount,
     double requestPromptTokens,
     double requestGenerationCount,
@@ -76,6 +79,7 @@ public record VllmMetricsSnapshot(
   static final String TTFT = "vllm:time_to_first_token_seconds";
   static final String ITL = "vllm:inter_token_latency_seconds";
   static final String ITL_DEPRECATED = "vllm:time_per_output_token_seconds";
+  static final String PREFILL_TIME = "vllm:request_prefill_time_seconds";
   static final String REQUEST_PROMPT_TOKENS = "vllm:request_prompt_tokens";
   static final String REQUEST_GENERATION_TOKENS = "vllm:request_generation_tokens";
   static final String PROCESS_START = "process_start_time_seconds";
@@ -93,6 +97,7 @@ public record VllmMetricsSnapshot(
     }
     Optional<MetricsPage.Histogram> iter = page.histogram(ITERATION_TOKENS);
     Optional<MetricsPage.Histogram> ttft = page.histogram(TTFT);
+    Optional<MetricsPage.Histogram> prefill = page.histogram(PREFILL_TIME);
     Optional<MetricsPage.Histogram> reqPrompt = page.histogram(REQUEST_PROMPT_TOKENS);
     Optional<MetricsPage.Histogram> reqGen = page.histogram(REQUEST_GENERATION_TOKENS);
     // One series per data-parallel engine, each with its own KV cache: capacities add up.
@@ -123,6 +128,7 @@ public record VllmMetricsSnapshot(
         ttft.map(MetricsPage.Histogram::sum).orElse(Double.NaN),
         itl.map(MetricsPage.Histogram::count).orElse(Double.NaN),
         itl.map(MetricsPage.Histogram::sum).orElse(Double.NaN),
+        prefill.map(MetricsPage.Histogram::sum).orElse(Double.NaN),
         reqPrompt.map(MetricsPage.Histogram::count).orElse(Double.NaN),
         reqPrompt.map(MetricsPage.Histogram::sum).orElse(Double.NaN),
         reqGen.map(MetricsPage.Histogram::count).orElse(Double.NaN),
@@ -137,7 +143,8 @@ public record VllmMetricsSnapshot(
   double[] counters() {
     return new double[] {
       preemptions, promptTokens, generationTokens, prefixCacheHits, iterationCount,
-      iterationTokens, firstTokenCount, interTokenCount, requestPromptCount, requestGenerationCount
+      iterationTokens, firstTokenCount, interTokenCount, prefillSeconds, requestPromptCount,
+      requestGenerationCount
     };
   }
 

@@ -131,6 +131,44 @@ class StepApproximatorTest {
     assertThat(s.iterationCount()).isNaN();
   }
 
+  private static VllmMetricsSnapshot prefillOnly(
+      long atMs, int steps, int prompt, int generated, int firstTokens, double prefillSeconds) {
+    String page = String.join("\n",
+        "vllm:iteration_tokens_total_count " + steps,
+        "vllm:iteration_tokens_total_sum " + (prompt + generated),
+        "vllm:prompt_tokens_total " + prompt,
+        "vllm:generation_tokens_total " + generated,
+        "vllm:time_to_first_token_seconds_count " + firstTokens,
+        "vllm:time_to_first_token_seconds_sum 1.0",
+        "vllm:request_prefill_time_seconds_count " + firstTokens,
+        "vllm:request_prefill_time_seconds_sum " + prefillSeconds,
+        "");
+    return VllmMetricsSnapshot.from(PrometheusTextParser.parse(page), atMs);
+  }
+
+  @Test
+  void shouldBoundStepByPrefillTimeWhenWindowHadNoDecodes() {
+    approximator.next(prefillOnly(T1, 100, 1000, 10, 10, 1.0));
+
+    // 10 steps in 60 s, but the two prefills that finished took 0.5 s in all: 50 ms a step.
+    StepTelemetry step =
+        approximator.next(prefillOnly(T1 + 60_000, 110, 3000, 12, 12, 1.5)).orElseThrow();
+
+    assertThat(step.getDurationUs()).isEqualTo(50_000);
+    assertThat(step.getPrefillTokens()).isEqualTo(200);
+    assertThat(step.getDecodeSeqs()).isZero();
+    assertThat(step.getDecodeContextSum()).isZero();
+  }
+
+  @Test
+  void shouldReportNothingWhenTheMeanStepWouldExceedTenMinutes() {
+    approximator.next(prefillOnly(T1, 100, 1000, 10, 10, 1.0));
+
+    assertThat(approximator.next(prefillOnly(T1 + 700_000, 101, 1100, 11, 11, 1.0))).isEmpty();
+    // The next window starts from the skipped page.
+    assertThat(approximator.next(prefillOnly(T1 + 710_000, 111, 3100, 13, 13, 1.5))).isPresent();
+  }
+
   @Test
   void shouldReportNothingWhenNoStepRanBetweenScrapes() {
     approximator.next(snapshot("metrics-current-2.txt", T1));

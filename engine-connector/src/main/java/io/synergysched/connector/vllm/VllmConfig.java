@@ -2,6 +2,7 @@ package io.synergysched.connector.vllm;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -88,6 +89,14 @@ public record VllmConfig(
   public static final String MAX_NUM_BATCHED_TOKENS = PREFIX + "max-num-batched-tokens";
   public static final String MAX_NUM_SEQS = PREFIX + "max-num-seqs";
   public static final String MAX_MODEL_LEN = PREFIX + "max-model-len";
+
+  /** Every key this record reads, for a config loader that refuses keys nobody knows. */
+  public static final List<String> KEYS = List.of(
+      ENDPOINT, SERVED_MODEL, API, PROMPT, API_KEY, REQUEST_TIMEOUT_MS, CONNECT_TIMEOUT_MS,
+      SCRAPE_INTERVAL_MS, METRICS_PATH, MAX_CONCURRENT_STREAMS, MAX_PENDING, IGNORE_EOS,
+      APPROXIMATE_STEPS, PROMPT_TOKEN_ID_MIN, PROMPT_TOKEN_ID_MAX, ENGINE_ID, GPU, MODEL_LABEL,
+      TENSOR_PARALLEL, KV_BLOCKS_TOTAL, BLOCK_SIZE, MAX_NUM_BATCHED_TOKENS, MAX_NUM_SEQS,
+      MAX_MODEL_LEN);
 
   /** The OpenAI-compatible endpoint requests go to. */
   public enum ApiStyle {

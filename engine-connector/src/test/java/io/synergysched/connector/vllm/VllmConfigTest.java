@@ -39,6 +39,20 @@ class VllmConfigTest {
   }
 
   @Test
+  void shouldListEveryKeyWhenAskedForKeys() throws Exception {
+    java.util.List<String> declared = new java.util.ArrayList<>();
+    for (java.lang.reflect.Field f : VllmConfig.class.getFields()) {
+      if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())
+          && !f.getName().equals("PREFIX")) {
+        declared.add((String) f.get(null));
+      }
+    }
+
+    assertThat(VllmConfig.KEYS).containsExactlyInAnyOrderElementsOf(declared)
+        .allMatch(k -> k.startsWith(VllmConfig.PREFIX));
+  }
+
+  @Test
   void shouldDefaultToTextPromptsWhenApiIsChat() {
     Map<String, String> p = required();
     p.put("synergy.vllm.api", "chat");

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       StepLatencyCommand.class,
       SimulateCommand.class,
       BenchSimCommand.class,
+      BenchPrismCommand.class,
       BenchTrainerCommand.class,
       AuditCommand.class,
       RecordCommand.class,

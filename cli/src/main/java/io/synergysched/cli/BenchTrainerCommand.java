@@ -316,7 +316,7 @@ final class BenchTrainerCommand implements Callable<Integer> {
         throw new IllegalStateException("the trainer processed only " + done + " of " + total
             + " backlog steps before the deadline (state " + trainer.state() + ")");
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
   }
 
@@ -325,7 +325,7 @@ final class BenchTrainerCommand implements Callable<Integer> {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("the trainer did not finish the backlog in time");
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
   }
 
@@ -431,7 +431,7 @@ final class BenchTrainerCommand implements Callable<Integer> {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("probe " + index + " of " + engine + " never became visible");
       }
-      LockSupport.parkNanos(200_000);
+      LockSupport.parkNanos(500_000);
     }
   }
 

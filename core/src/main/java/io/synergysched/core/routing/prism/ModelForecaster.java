@@ -58,10 +58,12 @@ public final class ModelForecaster implements SloForecaster {
     final double routedAtMs;
     final double predictedWaitMs;
     final double ownStepMs;
+    final double predictedTpotMs;
+    double firstTokenMs = Double.NaN;
     Phase phase = Phase.PENDING;
 
     Tracked(int engine, int promptTokens, int prefillTokens, int blocks, double routedAtMs,
-        double predictedWaitMs, double ownStepMs) {
+        double predictedWaitMs, double ownStepMs, double predictedTpotMs) {
       this.engine = engine;
       this.promptTokens = promptTokens;
       this.prefillTokens = prefillTokens;
@@ -69,6 +71,7 @@ public final class ModelForecaster implements SloForecaster {
       this.routedAtMs = routedAtMs;
       this.predictedWaitMs = predictedWaitMs;
       this.ownStepMs = ownStepMs;
+      this.predictedTpotMs = predictedTpotMs;
     }
   }
 
@@ -102,6 +105,9 @@ public final class ModelForecaster implements SloForecaster {
   /** Unloaded prefill time of the request forecast last, per engine (for the calibration). */
   private double[] ownStepMs = new double[0];
   private double[] rawWaitMs = new double[0];
+  /** Log of (observed / predicted) TPOT, EWMA per engine, from the completions the router sees. */
+  private double[] tpotBias = new double[0];
+  private double[] rawTpotMs = new double[0];
   private long[] referenceVersion = new long[0];
   private ArrayDeque<long[]>[] recent = newRecent(0);
   private long[] recentTokens = new long[0];
@@ -243,7 +249,9 @@ public final class ModelForecaster implements SloForecaster {
     double typicalSpike = marginal * Math.min(meanRouted, b);
     double window = Math.max(1, out - 1) * meanTpot;
     double pHit = 1 - Math.exp(-reqRate * window);
-    f.tpotMs[i] = meanTpot + pHit * typicalSpike / Math.max(1, out - 1) * Math.min(1, (out - 1) / 8.0 + 0.5);
+    double tpotRaw = meanTpot + pHit * typicalSpike / Math.max(1, out - 1) * Math.min(1, (out - 1) / 8.0 + 0.5);
+    rawTpotMs[i] = tpotRaw;
+    f.tpotMs[i] = tpotRaw * Math.exp(tpotBias[i]);
 
     // Harm: what every running decode pays per token for this request.
     double spike = Math.max(0, step(m, Math.min(prefill, b), decodes, ctx) - dStep);
@@ -292,7 +300,8 @@ public final class ModelForecaster implements SloForecaster {
     int blocks = (int) Math.ceil((r.promptTokens() + 1.0) / kvBlockTokens);
     boolean known = forecasts.isFor(r.requestId());
     ledger.put(r.requestId(), new Tracked(engine, r.promptTokens(), prefill, blocks, r.arrivalTimeMs(),
-        known ? rawWaitMs[engine] : Double.NaN, known ? ownStepMs[engine] : Double.NaN));
+        known ? rawWaitMs[engine] : Double.NaN, known ? ownStepMs[engine] : Double.NaN,
+        known ? rawTpotMs[engine] : Double.NaN));
     pendingTokens[engine] += prefill;
     pendingCount[engine]++;
     pendingBlocks[engine] += blocks;
@@ -339,6 +348,7 @@ public final class ModelForecaster implements SloForecaster {
       case FIRST_TOKEN -> {
         if (t.phase == Phase.PENDING) {
           calibrate(t, event.timeMs());
+          t.firstTokenMs = event.timeMs();
           leavePending(t);
           t.phase = Phase.DECODING;
           decoding[t.engine]++;
@@ -354,6 +364,7 @@ public final class ModelForecaster implements SloForecaster {
         }
         ledger.remove(event.requestId());
         outputs.learn(t.promptTokens, event.generatedTokens());
+        calibrateTpot(t, event);
       }
       case REJECTED -> {
         if (t.phase == Phase.PENDING) {
@@ -381,6 +392,21 @@ public final class ModelForecaster implements SloForecaster {
     double sample = Math.log((observedWait + 50) / (t.predictedWaitMs + 50));
     double b = waitBias[t.engine] + CALIBRATION_WEIGHT * (sample - waitBias[t.engine]);
     waitBias[t.engine] = Math.max(-LOG8, Math.min(LOG8, b));
+  }
+
+  /** As {@link #calibrate} for TPOT: log(observed / predicted mean step over the decode). */
+  private void calibrateTpot(Tracked t, RequestEvent finished) {
+    if (Double.isNaN(t.predictedTpotMs) || Double.isNaN(t.firstTokenMs) || finished.generatedTokens() < 2
+        || !(t.predictedTpotMs > 0)) {
+      return;
+    }
+    double observed = (finished.timeMs() - t.firstTokenMs) / (finished.generatedTokens() - 1);
+    if (!(observed > 0)) {
+      return;
+    }
+    double sample = Math.log(observed / t.predictedTpotMs);
+    double b = tpotBias[t.engine] + CALIBRATION_WEIGHT * (sample - tpotBias[t.engine]);
+    tpotBias[t.engine] = Math.max(-LOG8, Math.min(LOG8, b));
   }
 
   private static final double CALIBRATION_WEIGHT = 0.05;
@@ -420,6 +446,8 @@ public final class ModelForecaster implements SloForecaster {
     waitBias = Arrays.copyOf(waitBias, size);
     ownStepMs = Arrays.copyOf(ownStepMs, size);
     rawWaitMs = Arrays.copyOf(rawWaitMs, size);
+    tpotBias = Arrays.copyOf(tpotBias, size);
+    rawTpotMs = Arrays.copyOf(rawTpotMs, size);
     referenceVersion = Arrays.copyOf(referenceVersion, size);
     recentTokens = Arrays.copyOf(recentTokens, size);
     recentCount = Arrays.copyOf(recentCount, size);

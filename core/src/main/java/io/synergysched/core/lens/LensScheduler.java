@@ -19,8 +19,12 @@ import java.util.Objects;
  *   <li>Sheds waiting requests that have waited {@code shedAfterTtftMultiple} TTFT targets (their
  *       client has given up; a deployment answers them with a retry hint).
  *   <li>Schedules every decode first: the step's token budget is the hint's budget at this decode
- *       load, so the step stays under the TPOT target minus the margin; if the decodes alone are
- *       predicted over the cap, no prefill joins them.
+ *       load, so the step stays under the TPOT target minus the margin. TPOT is a mean, so when
+ *       every decode is ahead of its target (the engine reports first-token times) the step may
+ *       stretch to what the decode with the least time in hand allows, and with no decodes at all
+ *       to {@code maxStepTokens}: a long prompt then gets its first token in time instead of being
+ *       chunked past its TTFT. If the decodes alone are predicted over the allowance, no prefill
+ *       joins them.
  *   <li>Orders prefill work on three levels: SLO-protected (admitted prefills on track, and
  *       preempted requests recomputing, whose first token is already out), then waiting requests
  *       that can still make their TTFT, by slack (deadline minus now minus their own fastest
@@ -48,6 +52,8 @@ public final class LensScheduler implements BatchScheduler {
   private static final int INDEX_BITS = 20;
   private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
   private static final long VALUE_LIMIT = (1L << 38) - 1;
+  /** Stretch the step past the planned cap only when the decodes allow at least this much more. */
+  private static final double STRETCH_WORTH_IT = 1.1;
 
   private final LensSchedulerConfig config;
   private final LensHintSource hints;
@@ -64,6 +70,8 @@ public final class LensScheduler implements BatchScheduler {
   private int stepsSinceRefresh;
   private double meanDecodeContext;
   private int lastBudget;
+  /** Predicted step with this step's decodes and no prefill, microseconds. */
+  private double baseStepUs;
   private int lastMaxSeqs;
   private int kvBlocksTotal;
   private int blockSize = 16;
@@ -256,24 +264,41 @@ public final class LensScheduler implements BatchScheduler {
     boolean fcfs = hinted && LensHint.FCFS.equals(hint.priorityPolicy());
     lastMaxSeqs = maxSeqs;
 
+    double marginFraction = hinted ? hint.tpotMarginMs() / hint.tpotTargetMs() : config.safeTpotMarginFraction();
     int decodes = 0;
     long decodeContext = 0;
+    // TPOT is a mean over a request's decode, so a decode ahead of its target can absorb a longer
+    // step: the step may last as long as the decode with the least time in hand allows.
+    double inHandUs = Double.POSITIVE_INFINITY;
     for (int i = 0; i < ctx.runningCount(); i++) {
       SchedulableRequest r = ctx.running(i);
       if (r.isPrefilling()) {
         continue;
       }
       int context = r.computedTokens() + 1;
+      int generated = r.generatedTokens();
+      double first = r.firstTokenTimeMs();
+      double tpot = Double.isNaN(r.sloTpotMs()) ? defaultTpotMs : r.sloTpotMs();
       if (!ctx.scheduleRunning(i, 1)) {
         break;
       }
       decodes++;
       decodeContext += context;
+      double hand = Double.isNaN(first) ? capUs
+          : (tpot * generated * (1 - marginFraction) - (now - first)) * 1000.0;
+      inHandUs = Math.min(inHandUs, hand);
     }
+    double allowUs = Math.max(capUs, inHandUs);
     int budget = Math.max(decodes, hinted ? hint.tokenBudgetAt(decodes) : config.safeTokenBudget());
-    lastBudget = budget;
     int prefillMax = budget - decodes;
-    if (decodes > 0 && predictor.predictStepUs(0, 0, 0, 0, 0, decodes, decodeContext) > capUs) {
+    if (allowUs > capUs * STRETCH_WORTH_IT) {
+      int room = config.maxStepTokens() - decodes;
+      int stretched = Double.isInfinite(allowUs) ? room
+          : predictor.prefillCapacity(allowUs, decodes, decodeContext, 0, Math.max(0, room));
+      prefillMax = Math.max(prefillMax, stretched);
+    }
+    lastBudget = decodes + prefillMax;
+    if (decodes > 0 && predictor.predictStepUs(0, 0, 0, 0, 0, decodes, decodeContext) > allowUs) {
       prefillMax = 0;
     }
     if (prefillMax <= 0) {
@@ -282,6 +307,7 @@ public final class LensScheduler implements BatchScheduler {
     }
     double fullStepUs = predictor.predictStepUs(prefillMax, 1, (double) prefillMax * prefillMax, 0, 0,
         decodes, decodeContext);
+    baseStepUs = Math.min(fullStepUs, predictor.predictStepUs(0, 0, 0, 0, 0, decodes, decodeContext));
     shed(ctx, now, prefillMax, fullStepUs);
     congestedNow = usedFraction(ctx) >= watermark;
     collect(ctx, now, prefillMax, fullStepUs, maxSeqs, watermark, fcfs);
@@ -306,7 +332,7 @@ public final class LensScheduler implements BatchScheduler {
       windowDeadline[k] = deadline[c];
       windowCounts[k] = level[c] < 2;
     }
-    int tokens = chunker.choose(predictor, now, decodes, decodeContext, prefillMax, capUs, fullStepUs,
+    int tokens = chunker.choose(predictor, now, decodes, decodeContext, prefillMax, allowUs, fullStepUs,
         preferredChunk, m, windowRemaining, windowCached, windowDeadline, windowCounts, Math.max(0, behind));
     allocate(ctx, tokens, maxSeqs, watermark);
   }
@@ -331,8 +357,7 @@ public final class LensScheduler implements BatchScheduler {
       double due = r.arrivalTimeMs() + ttftOf(r);
       boolean give = multiple > 0 && now - r.arrivalTimeMs() > multiple * ttftOf(r);
       if (!give && hopeless) {
-        double fastestMs = Math.ceil((double) r.tokensToCompute() / prefillMax) * fullStepUs / 1000.0;
-        give = now + fastestMs > due;
+        give = now + fastestMs(r.tokensToCompute(), prefillMax, fullStepUs) > due;
       }
       if (give) {
         long id = r.requestId();
@@ -342,6 +367,30 @@ public final class LensScheduler implements BatchScheduler {
         }
       }
     }
+  }
+
+  /**
+   * Fastest prefill of {@code tokens} if served first: full steps, then a last step interpolated
+   * between the decode-only step and the full one (one multiply, no model call per request).
+   */
+  private double fastestMs(int tokens, int prefillMax, double fullStepUs) {
+    int fullSteps = (tokens - 1) / prefillMax;
+    int last = tokens - fullSteps * prefillMax;
+    double lastUs = baseStepUs + (fullStepUs - baseStepUs) * last / prefillMax;
+    return (fullSteps * fullStepUs + lastUs) / 1000.0;
+  }
+
+  /** Prefill tokens this engine can do in {@code ms} at this step's rate: the inverse of {@link #fastestMs}. */
+  private long tokensBy(double ms, int prefillMax, double fullStepUs) {
+    if (!(ms > 0)) {
+      return 0;
+    }
+    double us = ms * 1000.0;
+    long fullSteps = (long) Math.floor(us / fullStepUs);
+    double rest = us - fullSteps * fullStepUs;
+    double extra = fullStepUs > baseStepUs
+        ? Math.max(0, (rest - baseStepUs) / (fullStepUs - baseStepUs)) * prefillMax : 0;
+    return fullSteps * prefillMax + (long) Math.min(prefillMax, Math.floor(extra));
   }
 
   private double ttftOf(SchedulableRequest r) {
@@ -396,8 +445,7 @@ public final class LensScheduler implements BatchScheduler {
       lvl = 0;
       s = 0;
     } else {
-      double fastestMs = Math.ceil((double) rem / prefillMax) * fullStepUs / 1000.0;
-      s = due - now - fastestMs;
+      s = due - now - fastestMs(rem, prefillMax, fullStepUs);
       lvl = s < 0 ? 2 : admitted ? 0 : 1;
     }
     if (lvl == 2) {
@@ -494,8 +542,7 @@ public final class LensScheduler implements BatchScheduler {
     for (int j = 0; j < n; j++) {
       int c = edf[j];
       work += remaining[c];
-      long stepsLeft = (long) Math.floor((deadline[c] - now) / (fullStepUs / 1000.0));
-      long capacity = Math.max(0, stepsLeft) * prefillMax;
+      long capacity = tokensBy(deadline[c] - now, prefillMax, fullStepUs);
       maxCapacity = Math.max(maxCapacity, capacity);
       capacities[j] = (int) Math.min(Integer.MAX_VALUE, capacity);
       if (work > capacity) {

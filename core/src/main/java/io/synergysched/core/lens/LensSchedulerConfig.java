@@ -5,6 +5,8 @@ package io.synergysched.core.lens;
  *
  * @param safeTokenBudget budget applied while no valid hint is held (a well-tuned static budget),
  *     tokens, &gt; 0
+ * @param maxStepTokens most tokens a step stretched by the decodes' TPOT in hand may take,
+ *     &gt;= safeTokenBudget
  * @param safeMaxNumSeqs sequence limit without a hint, &gt; 0
  * @param safeKvWatermark KV admission watermark without a hint, in (0, 1]
  * @param safeTpotMarginFraction TPOT margin without a hint (the step cap is the target times
@@ -22,6 +24,7 @@ package io.synergysched.core.lens;
  */
 public record LensSchedulerConfig(
     int safeTokenBudget,
+    int maxStepTokens,
     int safeMaxNumSeqs,
     double safeKvWatermark,
     double safeTpotMarginFraction,
@@ -34,12 +37,12 @@ public record LensSchedulerConfig(
     double replanIntervalMs) {
 
   public static LensSchedulerConfig defaults() {
-    return new LensSchedulerConfig(2048, 256, 0.9, 0.1, 32, 128, 8, 1.0, true, 128, 1000.0);
+    return new LensSchedulerConfig(2048, 8192, 256, 0.9, 0.1, 32, 128, 8, 1.0, true, 128, 1000.0);
   }
 
   /** The same settings with a different shedding rule. */
   public LensSchedulerConfig withShedding(double afterTtftMultiple, boolean hopeless) {
-    return new LensSchedulerConfig(safeTokenBudget, safeMaxNumSeqs, safeKvWatermark, safeTpotMarginFraction,
+    return new LensSchedulerConfig(safeTokenBudget, maxStepTokens, safeMaxNumSeqs, safeKvWatermark, safeTpotMarginFraction,
         knapsackItems, knapsackUnits, windowItems, afterTtftMultiple, hopeless, modelRefreshSteps,
         replanIntervalMs);
   }
@@ -48,6 +51,10 @@ public record LensSchedulerConfig(
   public LensSchedulerConfig validate() {
     if (safeTokenBudget <= 0) {
       throw new IllegalArgumentException("synergy.lens.safe-token-budget must be > 0, got " + safeTokenBudget);
+    }
+    if (maxStepTokens < safeTokenBudget) {
+      throw new IllegalArgumentException(
+          "synergy.lens.max-step-tokens must be >= safe-token-budget, got " + maxStepTokens);
     }
     if (safeMaxNumSeqs <= 0) {
       throw new IllegalArgumentException("synergy.lens.safe-max-num-seqs must be > 0, got " + safeMaxNumSeqs);

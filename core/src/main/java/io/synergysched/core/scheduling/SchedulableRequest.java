@@ -48,4 +48,13 @@ public interface SchedulableRequest {
 
   /** Times this request has been preempted so far. */
   int preemptions();
+
+  /**
+   * When the first output token was produced, milliseconds on the {@link SchedulingContext#nowMs}
+   * clock; {@code Double.NaN} before it, or when the engine does not say (then schedulers cannot
+   * tell how much of its TPOT target a decode has in hand).
+   */
+  default double firstTokenTimeMs() {
+    return Double.NaN;
+  }
 }

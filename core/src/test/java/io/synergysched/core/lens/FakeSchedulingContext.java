@@ -19,6 +19,7 @@ final class FakeSchedulingContext implements SchedulingContext {
     final int output;
     int generated;
     int computed;
+    double firstTokenMs = Double.NaN;
 
     Request(long id, double arrivalMs, int prompt, int output, int generated, int computed) {
       this.id = id;
@@ -48,6 +49,7 @@ final class FakeSchedulingContext implements SchedulingContext {
     @Override public double sloTtftMs() { return Double.NaN; }
     @Override public double sloTpotMs() { return Double.NaN; }
     @Override public int preemptions() { return 0; }
+    @Override public double firstTokenTimeMs() { return firstTokenMs; }
   }
 
   double now;

@@ -62,13 +62,48 @@ class LensSchedulerTest {
     for (int i = 0; i < 10; i++) {
       waiting.add(Request.waiting(100 + i, 9_990, 1500));
     }
-    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, List.of(), waiting, 7000, 6000);
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, decodes(8, 0, 0), waiting, 7000, 6000);
     LensScheduler scheduler = scheduler(expired);
 
     scheduler.schedule(ctx);
 
-    assertThat(ctx.prefillTokensScheduled()).isLessThanOrEqualTo(LensSchedulerConfig.defaults().safeTokenBudget());
+    assertThat(ctx.prefillTokensScheduled())
+        .isLessThanOrEqualTo(LensSchedulerConfig.defaults().safeTokenBudget() - 8);
     assertThat(scheduler.fallbackSteps()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldStretchTheStepWhenEveryDecodeIsWellAheadOfItsTpot() {
+    // 24 tokens out after 1 s: 2.4 s of TPOT budget used 1 s, so a long step hurts no decode.
+    List<Request> running = decodes(16, 0, 0);
+    for (Request r : running) {
+      r.firstTokenMs = 9_000;
+    }
+    List<Request> waiting = List.of(Request.waiting(100, 9_990, 4000));
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, running, waiting, 7000, 6000);
+
+    LensScheduler scheduler = scheduler(hint);
+    scheduler.schedule(ctx);
+
+    assertThat(ctx.decodesScheduled()).isEqualTo(16);
+    assertThat(scheduler.tokenBudget()).isGreaterThan(hint.tokenBudgetAt(16));
+  }
+
+  @Test
+  void shouldKeepThePlannedCapWhenOneDecodeHasNoTimeInHand() {
+    List<Request> running = decodes(16, 0, 0);
+    for (Request r : running) {
+      r.firstTokenMs = 9_000;
+    }
+    running.get(3).firstTokenMs = 10_000 - 24 * 100 * 0.95 + 1; // just behind its pace
+    List<Request> waiting = List.of(Request.waiting(100, 9_990, 4000));
+    FakeSchedulingContext ctx = new FakeSchedulingContext(10_000, running, waiting, 7000, 6000);
+
+    LensScheduler scheduler = scheduler(hint);
+    scheduler.schedule(ctx);
+
+    assertThat(scheduler.tokenBudget()).isEqualTo(hint.tokenBudgetAt(16));
+    assertThat(ctx.prefillTokensScheduled()).isLessThanOrEqualTo(hint.tokenBudgetAt(16) - 16);
   }
 
   @Test

@@ -329,8 +329,11 @@ public final class StepLatencyModel {
     return next;
   }
 
-  /** This model's estimate as a prior worth {@code pseudoObservations} steps. */
-  StepLatencyModelState priorState(String priorClass, double pseudoObservations) {
+  /**
+   * This model's estimate as a prior worth {@code pseudoObservations} steps, for engines of
+   * class {@code priorClass} (a router seeds its own models of new engines with it).
+   */
+  public StepLatencyModelState priorState(String priorClass, double pseudoObservations) {
     ensureSolved();
     StepLatencyModel prior = new StepLatencyModel(config, priorClass, true, knee);
     prior.restore(snapshot());

@@ -1,0 +1,95 @@
+package io.synergysched.router;
+
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The router's Prometheus metrics: decisions by outcome, decision latency, engine-state snapshot
+ * age, requests routed per engine, dead letters; served at {@code GET /metrics} when a port is
+ * configured.
+ */
+final class RouterMetrics implements AutoCloseable {
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer decisionLatency;
+  private final Counter deadLetters;
+  private final AtomicLong snapshotAgeMs = new AtomicLong(-1);
+  private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+  private final Map<String, Counter> routedPerEngine = new ConcurrentHashMap<>();
+  private final HttpServer server;
+
+  RouterMetrics(String policy, int port) throws IOException {
+    registry.config().commonTags("policy", policy);
+    decisionLatency = Timer.builder("synergy.router.decision.latency")
+        .description("time to decide one request")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry);
+    deadLetters = Counter.builder("synergy.router.dead.letters")
+        .description("inbound requests dead-lettered as invalid").register(registry);
+    Gauge.builder("synergy.router.snapshot.age", snapshotAgeMs, AtomicLong::get)
+        .baseUnit("milliseconds")
+        .description("age of the engine-state snapshot used by the last decision")
+        .register(registry);
+    if (port >= 0) {
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+      server.createContext("/metrics", exchange -> {
+        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
+        }
+      });
+      server.start();
+    } else {
+      server = null;
+    }
+  }
+
+  void decided(String outcome, String engineId, long nanos, long snapshotAge) {
+    decisionLatency.record(nanos, TimeUnit.NANOSECONDS);
+    snapshotAgeMs.set(snapshotAge);
+    outcomes.computeIfAbsent(outcome, o -> Counter.builder("synergy.router.decisions")
+        .tag("outcome", o).description("routing decisions").register(registry)).increment();
+    if (engineId != null) {
+      routedPerEngine.computeIfAbsent(engineId, e -> Counter.builder("synergy.router.routed")
+          .tag("engine", e).description("requests routed to the engine").register(registry))
+          .increment();
+    }
+  }
+
+  void deadLettered() {
+    deadLetters.increment();
+  }
+
+  /** The Prometheus exposition text. */
+  String scrape() {
+    return registry.scrape();
+  }
+
+  /** Port of the metrics endpoint, or -1 when off. */
+  int port() {
+    return server == null ? -1 : server.getAddress().getPort();
+  }
+
+  @Override
+  public void close() {
+    if (server != null) {
+      server.stop(0);
+    }
+    registry.close();
+  }
+}

@@ -601,7 +601,13 @@ public final class LensScheduler implements BatchScheduler {
           continue;
         }
         int w = waitIndex[c];
-        if (!ctx.admitWaiting(w, take)) {
+        SchedulableRequest r = ctx.waiting(w);
+        if (r.requestId() != requestId[c]) {
+          continue;
+        }
+        // An admission earlier in this step may have cached part of this prompt (prefix caching).
+        take = Math.min(r.tokensToCompute(), left);
+        if (take <= 0 || !ctx.admitWaiting(w, take)) {
           admitting = false;
           continue;
         }

@@ -50,6 +50,23 @@ class LensInClusterTest {
   }
 
   @Test
+  void shouldServeEveryoneWhenRequestsSharingAPrefixAreAdmittedInOneStep() {
+    // The first admission caches the shared prefix, shrinking what the next ones must compute.
+    List<TraceRequest> trace = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      trace.add(new TraceRequest(i / 8 * 5.0, 2048, 16, Double.NaN, Double.NaN, null,
+          new long[] {7, 8, 9, 100 + i}));
+    }
+    ClusterSimulation simulation = new ClusterSimulation(
+        List.of(new EngineSetup(EngineConfig.defaults("e0").withPrefixCaching(true), LLAMA7B)), "lens", 50, SLO);
+
+    RunResult r = simulation.run(trace, SimulatorRouters.create("round-robin"), null, null);
+
+    assertThat(r.rejected()).isZero();
+    assertThat(r.sloAttainment()).isEqualTo(1.0);
+  }
+
+  @Test
   void shouldGiveIdenticalResultsWhenRunTwiceWithTheSameTrace() {
     List<TraceRequest> trace = trace(300, 8, 9);
     assertThat(run("lens", trace)).isEqualTo(run("lens", trace));

@@ -79,6 +79,7 @@ public final class ModelForecaster implements SloForecaster {
   private final int defaultBudget;
   private final double rateTauMs;
   private final int kvBlockTokens;
+  private final double calibrationWeight;
   private final OutputLengthEstimator outputs;
   private final RoutedPrefixIndex prefixes = new RoutedPrefixIndex();
   private final Forecasts forecasts = new Forecasts();
@@ -117,6 +118,7 @@ public final class ModelForecaster implements SloForecaster {
     this.defaultBudget = (int) context.number("token-budget", 8192, 1, 1 << 20);
     this.rateTauMs = context.number("rate-window-ms", 5000, 1, 1e9);
     this.kvBlockTokens = (int) context.number("kv-block-tokens", 16, 1, 1 << 16);
+    this.calibrationWeight = context.number("calibration-weight", 0.05, 0, 1);
     this.outputs = new OutputLengthEstimator(
         context.number("initial-output-tokens", 256, 1, 1e6), 2000, 20);
   }
@@ -381,7 +383,7 @@ public final class ModelForecaster implements SloForecaster {
 
   /**
    * Learns the bias of the queueing forecast from one observed first token: EWMA (weight
-   * {@value #CALIBRATION_WEIGHT}) of log((observed wait + 50 ms) / (predicted wait + 50 ms)); the
+   * {@code calibration-weight}, default 0.05; 0 turns calibration off) of log((observed wait + 50 ms) / (predicted wait + 50 ms)); the
    * 50 ms keep near-idle engines from dominating with noise. Clipped to a factor of 8 either way.
    */
   private void calibrate(Tracked t, double firstTokenMs) {
@@ -390,7 +392,7 @@ public final class ModelForecaster implements SloForecaster {
     }
     double observedWait = Math.max(0, firstTokenMs - t.routedAtMs - t.ownStepMs);
     double sample = Math.log((observedWait + 50) / (t.predictedWaitMs + 50));
-    double b = waitBias[t.engine] + CALIBRATION_WEIGHT * (sample - waitBias[t.engine]);
+    double b = waitBias[t.engine] + calibrationWeight * (sample - waitBias[t.engine]);
     waitBias[t.engine] = Math.max(-LOG8, Math.min(LOG8, b));
   }
 
@@ -405,11 +407,10 @@ public final class ModelForecaster implements SloForecaster {
       return;
     }
     double sample = Math.log(observed / t.predictedTpotMs);
-    double b = tpotBias[t.engine] + CALIBRATION_WEIGHT * (sample - tpotBias[t.engine]);
+    double b = tpotBias[t.engine] + calibrationWeight * (sample - tpotBias[t.engine]);
     tpotBias[t.engine] = Math.max(-LOG8, Math.min(LOG8, b));
   }
 
-  private static final double CALIBRATION_WEIGHT = 0.05;
   private static final double LOG8 = Math.log(8);
 
   private void leavePending(Tracked t) {

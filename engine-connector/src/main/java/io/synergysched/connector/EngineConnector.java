@@ -34,6 +34,8 @@ public final class EngineConnector implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EngineConnector.class);
 
   private final Map<String, EngineBackend> engines = new LinkedHashMap<>();
+  /** Every engine this process ever ran, stopped ones too: their requests are still answered. */
+  private final Map<String, EngineBackend> owned = new java.util.concurrent.ConcurrentHashMap<>();
   private final KafkaEventPublisher publisher;
   private final RoutedRequestReader reader;
   private final Thread readerThread;
@@ -50,6 +52,7 @@ public final class EngineConnector implements AutoCloseable {
     publisher = new KafkaEventPublisher(client, registry, config.bufferCapacity());
     for (EngineBackend backend : backends) {
       engines.put(backend.engineId(), backend);
+      owned.put(backend.engineId(), backend);
       backend.start(publisher);
     }
     heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -61,7 +64,7 @@ public final class EngineConnector implements AutoCloseable {
         this::beat, 0, config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
     reader = new RoutedRequestReader(
         client, "synergy-engine-connector-" + config.connectorId(), registry,
-        Map.copyOf(engines), publisher, System::currentTimeMillis);
+        owned::get, publisher, System::currentTimeMillis);
     readerThread = new Thread(reader, "routed-request-reader");
     readerThread.start();
     LOG.info("engine-connector {} runs engines {}", config.connectorId(), engines.keySet());
@@ -112,7 +115,8 @@ public final class EngineConnector implements AutoCloseable {
 
   /**
    * Stops one engine: its in-flight requests are reported REJECTED, its heartbeats stop and its
-   * registry entry is retired, so routers stop sending to it.
+   * registry entry is retired, so routers stop sending to it; a request routed to it meanwhile is
+   * reported REJECTED too.
    */
   public synchronized void stopEngine(String engineId) {
     EngineBackend backend = engines.remove(engineId);

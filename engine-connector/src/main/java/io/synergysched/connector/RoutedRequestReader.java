@@ -44,7 +44,7 @@ final class RoutedRequestReader implements Runnable {
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final AvroRecordCodec<RoutedRequest> codec;
-  private final Map<String, EngineBackend> engines;
+  private final java.util.function.Function<String, EngineBackend> engines;
   private final KafkaEventPublisher publisher;
   private final LongSupplier clock;
   private final Map<String, Boolean> seen =
@@ -61,7 +61,8 @@ final class RoutedRequestReader implements Runnable {
 
   RoutedRequestReader(
       Properties consumerSettings, String groupId, SchemaRegistryClient registry,
-      Map<String, EngineBackend> engines, KafkaEventPublisher publisher, LongSupplier clock) {
+      java.util.function.Function<String, EngineBackend> engines, KafkaEventPublisher publisher,
+      LongSupplier clock) {
     Properties props = new Properties();
     props.putAll(consumerSettings);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -100,7 +101,7 @@ final class RoutedRequestReader implements Runnable {
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
-    EngineBackend engine = record.key() == null ? null : engines.get(record.key());
+    EngineBackend engine = record.key() == null ? null : engines.apply(record.key());
     if (engine == null) {
       return; // another process's engine
     }
@@ -124,8 +125,13 @@ final class RoutedRequestReader implements Runnable {
       duplicates.incrementAndGet();
       return;
     }
-    engine.submit(routed);
-    delivered.incrementAndGet();
+    try {
+      engine.submit(routed);
+      delivered.incrementAndGet();
+    } catch (RuntimeException e) {
+      // a backend must report refusals as REJECTED events; one that throws still loses nothing
+      deadLetter(record, "engine " + engine.engineId() + " could not take the request: " + e, e);
+    }
   }
 
   /** Why a routed request cannot be served, or null. */

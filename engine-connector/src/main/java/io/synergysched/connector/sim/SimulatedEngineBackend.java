@@ -46,6 +46,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
   private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
   private final long startedAtMs;
   private volatile EngineEventSink sink;
+  private volatile boolean closed;
 
   /** What the engine does not know about a request but its events must carry. */
   private record Tracked(InferenceRequest request, long receivedWallMs, SimRequest sim) {}
@@ -123,6 +124,14 @@ public final class SimulatedEngineBackend implements EngineBackend {
   @Override
   public void submit(RoutedRequest routed) {
     InferenceRequest request = routed.getRequest();
+    if (closed) {
+      EngineEventSink s = sink;
+      if (s != null) {
+        s.onRequestEvent(rejected(new Tracked(request, wallClockMs.getAsLong(), null),
+            "engine " + engineId + " is stopped"));
+      }
+      return;
+    }
     long id = nextId.incrementAndGet();
     long[] hashes = request.getPrefixBlockHashes().stream().mapToLong(Long::longValue).toArray();
     SimRequest sim = new SimRequest(
@@ -139,7 +148,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
 
   @Override
   public boolean isHealthy() {
-    return driver.failure() == null;
+    return !closed && driver.failure() == null;
   }
 
   /** Requests handed over and not yet finished or rejected. */
@@ -149,6 +158,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
 
   @Override
   public void close() {
+    closed = true;
     driver.close();
     EngineEventSink s = sink;
     for (Map.Entry<Long, Tracked> e : tracked.entrySet()) {

@@ -1,5 +1,6 @@
 package io.synergysched.core.routing;
 
+import io.synergysched.core.routing.baseline.CandidateSampleFilter;
 import io.synergysched.core.routing.baseline.KvCacheUtilizationScorer;
 import io.synergysched.core.routing.baseline.LeastRequestScorer;
 import io.synergysched.core.routing.baseline.LlumnixFreenessScorer;
@@ -31,6 +32,7 @@ public final class RoutingPluginRegistry {
   static {
     FILTERS.put(SloFeasibilityFilter.TYPE, SloFeasibilityFilter::new);
     FILTERS.put(LlumnixTtftFilter.TYPE, LlumnixTtftFilter::new);
+    FILTERS.put(CandidateSampleFilter.TYPE, CandidateSampleFilter::new);
 
     SCORERS.put(QueueScorer.TYPE, c -> new QueueScorer());
     SCORERS.put(KvCacheUtilizationScorer.TYPE, c -> new KvCacheUtilizationScorer());

@@ -68,6 +68,17 @@ public final class PluginContext {
     return d;
   }
 
+  /** A parameter as text, trimmed, or {@code fallback}. */
+  public String text(String key, String fallback) {
+    String v = raw(key);
+    return v == null ? fallback : v;
+  }
+
+  /** The full configuration key of a parameter, for error messages: {@code profile.NAME.key}. */
+  public String fullKeyOf(String key) {
+    return fullKey(key);
+  }
+
   /** A parameter as a long (e.g. a seed), or {@code fallback}. */
   public long integer(String key, long fallback) {
     String v = raw(key);

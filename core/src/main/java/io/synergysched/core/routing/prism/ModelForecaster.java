@@ -40,6 +40,13 @@ import java.util.function.Function;
  * added per-token time of every running decode (one more sequence, plus this prefill spread over
  * their expected remaining output).
  *
+ * <p>Ledger feed ({@code ledger-feed}): {@code response} (default) follows first tokens and
+ * completions as they happen, which PRISM sees when it sits in the request path (an endpoint picker
+ * behind the gateway, as llm-d's is) or when engines push request events on a low-latency stream;
+ * then the ledger is current and only the step reports (the model's training data) are stale.
+ * {@code telemetry} takes the request events after the same delay as the polled metrics, and
+ * estimates the progress since with the fluid replay above.
+ *
  * <p>Cold start: an engine whose class has no prior starts a cold model and is marked unreliable
  * until the model is warm; PRISM's scorers then rank such candidates by the router's own in-flight
  * count (least-request-local), the strongest state-free rule.
@@ -80,6 +87,8 @@ public final class ModelForecaster implements SloForecaster {
   private final double rateTauMs;
   private final int kvBlockTokens;
   private final double calibrationWeight;
+  /** True: the ledger follows responses as they happen; false: request events after the telemetry delay. */
+  private final boolean responseFeed;
   private final OutputLengthEstimator outputs;
   private final RoutedPrefixIndex prefixes = new RoutedPrefixIndex();
   private final Forecasts forecasts = new Forecasts();
@@ -119,6 +128,11 @@ public final class ModelForecaster implements SloForecaster {
     this.rateTauMs = context.number("rate-window-ms", 5000, 1, 1e9);
     this.kvBlockTokens = (int) context.number("kv-block-tokens", 16, 1, 1 << 16);
     this.calibrationWeight = context.number("calibration-weight", 0.05, 0, 1);
+    String feed = context.text("ledger-feed", "response");
+    if (!feed.equals("response") && !feed.equals("telemetry")) {
+      throw new IllegalArgumentException(context.fullKeyOf("ledger-feed") + " must be response or telemetry, got '" + feed + "'");
+    }
+    this.responseFeed = feed.equals("response");
     this.outputs = new OutputLengthEstimator(
         context.number("initial-output-tokens", 256, 1, 1e6), 2000, 20);
   }
@@ -190,7 +204,12 @@ public final class ModelForecaster implements SloForecaster {
     double rateTok = chunk / fullStep;
     double backlog = old;
     double t = horizonMs[i];
-    for (long[] e : recent[i]) {
+    if (responseFeed) {
+      // The ledger is current: nothing to replay, nothing to decay.
+      elapsed = 0;
+      t = Double.NEGATIVE_INFINITY;
+    }
+    for (long[] e : (responseFeed ? EMPTY : recent[i])) {
       double te = Double.longBitsToDouble(e[0]);
       if (t > Double.NEGATIVE_INFINITY) {
         backlog = Math.max(0, backlog - (te - t) * rateTok);
@@ -201,8 +220,11 @@ public final class ModelForecaster implements SloForecaster {
     if (t > Double.NEGATIVE_INFINITY) {
       backlog = Math.max(0, backlog - (now - t) * rateTok);
     }
+    if (responseFeed) {
+      backlog = pendingTokens[i];
+    }
     double inTotal = old + recentTokens[i];
-    double converted = inTotal > 0 ? (oldCount + recentCount[i]) * (inTotal - backlog) / inTotal : 0;
+    double converted = inTotal > 0 && !responseFeed ? (oldCount + recentCount[i]) * (inTotal - backlog) / inTotal : 0;
     double residual = outputs.meanRemainingOfRunning();
     double decayed = d0 * Math.max(0, 1 - elapsed / (stepD * residual));
     double decodes = decayed + converted;
@@ -342,6 +364,19 @@ public final class ModelForecaster implements SloForecaster {
 
   @Override
   public void onRequestEventVisible(int engine, RequestEvent event) {
+    if (!responseFeed) {
+      updateLedger(event);
+    }
+  }
+
+  @Override
+  public void onResponse(int engine, RequestEvent event) {
+    if (responseFeed) {
+      updateLedger(event);
+    }
+  }
+
+  private void updateLedger(RequestEvent event) {
     Tracked t = ledger.get(event.requestId());
     if (t == null) {
       return;
@@ -418,6 +453,8 @@ public final class ModelForecaster implements SloForecaster {
     pendingCount[t.engine]--;
     pendingBlocks[t.engine] -= t.blocks;
   }
+
+  private static final ArrayDeque<long[]> EMPTY = new ArrayDeque<>();
 
   @SuppressWarnings("unchecked")
   private static ArrayDeque<long[]>[] newRecent(int n) {

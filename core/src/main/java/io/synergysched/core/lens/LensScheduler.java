@@ -52,6 +52,8 @@ public final class LensScheduler implements BatchScheduler {
   private static final int INDEX_BITS = 20;
   private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
   private static final long VALUE_LIMIT = (1L << 38) - 1;
+  /** A deferred admitted prefill is finished first once it has waited this many TTFT targets. */
+  private static final double ADMITTED_DEFERRAL_TTFT_MULTIPLE = 2.0;
   /** Stretch the step past the planned cap only when the decodes allow at least this much more. */
   private static final double STRETCH_WORTH_IT = 1.1;
 
@@ -446,7 +448,10 @@ public final class LensScheduler implements BatchScheduler {
       s = 0;
     } else {
       s = due - now - fastestMs(rem, prefillMax, fullStepUs);
-      lvl = s < 0 ? 2 : admitted ? 0 : 1;
+      lvl = s >= 0 ? (admitted ? 0 : 1)
+          // An admitted prefill holds KV: deferred, it may wait only so long before it is finished
+          // first, or it would starve behind new arrivals while its blocks sit idle.
+          : admitted && now - r.arrivalTimeMs() > ADMITTED_DEFERRAL_TTFT_MULTIPLE * ttftOf(r) ? 0 : 2;
     }
     if (lvl == 2) {
       deferred.add(r.requestId());

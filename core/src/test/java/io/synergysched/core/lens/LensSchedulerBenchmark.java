@@ -25,8 +25,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of one LENS scheduling decision with 256 running (224 decoding, 32 mid-prefill) and 256
  * waiting requests. {@code overloaded}: arrivals spread over the last second with prompts up to
- * 4k tokens, so many are hopeless and the rescue knapsack runs every step (the worst case);
- * {@code fresh}: every waiting request arrived in the last 100 ms and all can be saved. Sample-time
+ * 4k tokens, so many are hopeless (deferred) and the rescue knapsack runs every step;
+ * {@code fresh}: every waiting request arrived in the last 100 ms, none is hopeless yet, but 256
+ * prompts are more than any budget finishes within their TTFT, so the knapsack runs too (the
+ * tear-down line prints how often it ran). Sample-time
  * mode reports the percentiles (the target is p99 &lt;= 20 us). Not a test: run it with
  * {@code org.openjdk.jmh.Main LensSchedulerBenchmark} on the test classpath (docs/lens.md).
  */

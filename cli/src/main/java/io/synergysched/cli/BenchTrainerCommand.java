@@ -1,5 +1,6 @@
 package io.synergysched.cli;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
@@ -12,6 +13,8 @@ import io.synergysched.trainer.ModelTrainerConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,8 +54,8 @@ import picocli.CommandLine.Spec;
  *
  * <p>Per processing guarantee, one fresh application: (1) a backlog of steps for many engines is
  * produced first (pre-encoded, idempotent, batched), then the trainer starts and drains it; ingest
- * throughput is the trainer's processed-record rate between 10% and 90% of the backlog, so
- * start-up and the tail do not count and the producer does not compete for the cores (as Kafka's
+ * throughput is the trainer's processed-record rate between 25% and 90% of the backlog, so
+ * start-up, JIT warm-up and the tail do not count and the producer does not compete for the cores (as Kafka's
  * own Streams benchmarks measure). (2) With the trainer caught up, steps are produced at each
  * load rate while probe steps, a few per second, measure freshness: from the probe's
  * {@code send()} to its step index showing in {@code EngineQueryService.localEngine}'s status.
@@ -108,8 +111,8 @@ final class BenchTrainerCommand implements Callable<Integer> {
   @Option(names = "--commit-interval-ms", defaultValue = "100", description = "commit.interval.ms")
   int commitIntervalMs;
 
-  @Option(names = "--cache-bytes", defaultValue = "10485760",
-      description = "statestore.cache.max.bytes (record cache across threads)")
+  @Option(names = "--cache-bytes", defaultValue = "104857600",
+      description = "statestore.cache.max.bytes: must hold every engine's model state (~6 KB) and status per thread, or writes go through per step")
   long cacheBytes;
 
   @Option(names = "--linger-ms", defaultValue = "5",
@@ -234,12 +237,15 @@ final class BenchTrainerCommand implements Callable<Integer> {
       settings.put(ModelTrainerConfig.STREAM_THREADS, Integer.toString(threads));
       settings.put(ModelTrainerConfig.COMMIT_INTERVAL_MS, Integer.toString(commitIntervalMs));
       settings.put(ModelTrainerConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
-      settings.put("kafka.statestore.cache.max.bytes", Long.toString(cacheBytes));
+      settings.put(ModelTrainerConfig.STATE_CACHE_BYTES, Long.toString(cacheBytes));
       settings.put("kafka.producer.linger.ms", Integer.toString(trainerLingerMs));
       try (ModelTrainer trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(settings))) {
         Throughput drain = drain(trainer, inTopic);
-        out.printf(Locale.ROOT, "  %s: backlog %d steps (produced at %.0f/s), ingested at %.0f steps/s%n",
-            guarantee, inTopic, produceRate, drain.stepsPerSecond);
+        out.printf(Locale.ROOT,
+            "  %s: backlog %d steps (produced at %.0f/s), ingested at %.0f steps/s (%.0f per"
+                + " stream-thread CPU-second; the process used %.2f cores)%n",
+            guarantee, inTopic, produceRate, drain.stepsPerSecond, drain.stepsPerThreadCpuSecond,
+            drain.coresUsed);
         out.flush();
         long learned = learnedSamples(trainer, tag);
         List<Freshness> freshness = new ArrayList<>();
@@ -251,8 +257,8 @@ final class BenchTrainerCommand implements Callable<Integer> {
           out.flush();
           freshness.add(f);
         }
-        return new Result(guarantee, inTopic, produceRate, drain.stepsPerSecond,
-            learned == steps, learned, freshness);
+        return new Result(guarantee, inTopic, produceRate, drain, learned == steps, learned,
+            freshness);
       }
     }
   }
@@ -291,26 +297,57 @@ final class BenchTrainerCommand implements Callable<Integer> {
     }
   }
 
-  private record Throughput(double stepsPerSecond) {}
+  /**
+   * @param stepsPerSecond processed records per wall-clock second over the window
+   * @param stepsPerThreadCpuSecond the same per CPU-second the stream threads got: what they would
+   *     ingest with a core each, whatever else the machine runs
+   * @param coresUsed CPU-seconds this whole process (broker included) used per wall-clock second
+   */
+  private record Throughput(
+      double stepsPerSecond, double stepsPerThreadCpuSecond, double coresUsed) {}
 
-  /** Waits until the trainer processed {@code total} records; the rate between 10% and 90%. */
+  /** CPU time so far of this JVM's stream threads, and of the whole process, ns. */
+  private record CpuSample(long streamThreadsNs, long processNs) {
+    static CpuSample now() {
+      ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+      long streamNs = 0;
+      for (Thread thread : Thread.getAllStackTraces().keySet()) {
+        if (thread.getName().contains("-StreamThread-")) {
+          streamNs += Math.max(0, threads.getThreadCpuTime(thread.getId()));
+        }
+      }
+      long processNs =
+          ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+              ? os.getProcessCpuTime()
+              : -1;
+      return new CpuSample(streamNs, processNs);
+    }
+  }
+
+  /** Waits until the trainer processed {@code total} records; the rate between 25% and 90%. */
   private static Throughput drain(ModelTrainer trainer, long total) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + total / 2_000);
-    long lowMark = total / 10;
+    long lowMark = total / 4;
     long highMark = total - total / 10;
     long lowAtNs = -1;
     long lowCount = 0;
+    CpuSample lowCpu = null;
     while (true) {
       long now = System.nanoTime();
       long done = trainer.processedRecords();
       if (lowAtNs < 0 && done >= lowMark) {
         lowAtNs = now;
         lowCount = done;
+        lowCpu = CpuSample.now();
       }
       if (done >= highMark && lowAtNs >= 0 && now > lowAtNs) {
+        CpuSample highCpu = CpuSample.now();
         double rate = (done - lowCount) / seconds(now - lowAtNs);
+        double perThreadCpu =
+            (done - lowCount) / seconds(highCpu.streamThreadsNs() - lowCpu.streamThreadsNs());
+        double cores = (highCpu.processNs() - lowCpu.processNs()) / (double) (now - lowAtNs);
         awaitProcessed(trainer, total, deadline);
-        return new Throughput(rate);
+        return new Throughput(rate, perThreadCpu, cores);
       }
       if (now > deadline || trainer.state() == KafkaStreams.State.ERROR) {
         throw new IllegalStateException("the trainer processed only " + done + " of " + total
@@ -447,19 +484,21 @@ final class BenchTrainerCommand implements Callable<Integer> {
       String guarantee,
       long backlog,
       double produceRate,
-      double ingestRate,
+      Throughput ingest,
       boolean learnedAll,
       long learned,
       List<Freshness> freshness) {}
 
   private void printTable(PrintWriter out, List<Result> results) {
     out.println();
-    out.printf(Locale.ROOT, "%-16s %9s %12s %14s %8s %11s %11s %7s %8s %8s %8s%n",
-        "guarantee", "backlog", "produced/s", "ingest steps/s", "learned", "load/s",
-        "trainer/s", "probes", "p50 ms", "p99 ms", "max ms");
+    out.printf(Locale.ROOT, "%-16s %9s %12s %14s %12s %6s %8s %11s %11s %7s %8s %8s %8s%n",
+        "guarantee", "backlog", "produced/s", "ingest steps/s", "per-thr-CPU", "cores",
+        "learned", "load/s", "trainer/s", "probes", "p50 ms", "p99 ms", "max ms");
     for (Result r : results) {
-      String head = String.format(Locale.ROOT, "%-16s %9d %12.0f %14.0f %8s", r.guarantee,
-          r.backlog, r.produceRate, r.ingestRate, r.learnedAll ? "all" : Long.toString(r.learned));
+      String head = String.format(Locale.ROOT, "%-16s %9d %12.0f %14.0f %12.0f %6.2f %8s",
+          r.guarantee, r.backlog, r.produceRate, r.ingest.stepsPerSecond,
+          r.ingest.stepsPerThreadCpuSecond, r.ingest.coresUsed,
+          r.learnedAll ? "all" : Long.toString(r.learned));
       if (r.freshness.isEmpty()) {
         out.println(head);
       }

@@ -23,6 +23,9 @@ import java.util.stream.Stream;
  * @param standbyReplicas standby copies of each store on other instances, &gt;= 0
  * @param streamThreads stream threads, &gt; 0
  * @param commitIntervalMs commit interval, ms, &gt; 0
+ * @param stateCacheBytes Streams record cache ({@code statestore.cache.max.bytes}), bytes, &gt;= 0;
+ *     it must hold every owned engine's model state (~6 KB) and status, split across the stream
+ *     threads and the global thread, or each step writes through to RocksDB and the changelog
  * @param topicPartitions partitions of topics this instance creates, &gt; 0
  * @param replicationFactor replication of topics it creates and of changelogs, &gt; 0
  * @param modelConfig the online model's settings ({@code synergy.model.*})
@@ -40,6 +43,7 @@ public record ModelTrainerConfig(
     int standbyReplicas,
     int streamThreads,
     long commitIntervalMs,
+    long stateCacheBytes,
     int topicPartitions,
     short replicationFactor,
     StepLatencyModelConfig modelConfig,
@@ -56,6 +60,7 @@ public record ModelTrainerConfig(
   public static final String STANDBY_REPLICAS = "num.standby.replicas";
   public static final String STREAM_THREADS = "num.stream.threads";
   public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+  public static final String STATE_CACHE_BYTES = "statestore.cache.max.bytes";
   public static final String TOPIC_PARTITIONS = "synergy.topics.partitions";
   public static final String REPLICATION_FACTOR = "synergy.topics.replication";
 
@@ -91,6 +96,7 @@ public record ModelTrainerConfig(
                   STANDBY_REPLICAS,
                   STREAM_THREADS,
                   COMMIT_INTERVAL_MS,
+                  STATE_CACHE_BYTES,
                   TOPIC_PARTITIONS,
                   REPLICATION_FACTOR),
               MODEL_KEYS.stream())
@@ -137,6 +143,8 @@ public record ModelTrainerConfig(
         intIn(settings, STANDBY_REPLICAS, 0, 0, 16),
         intIn(settings, STREAM_THREADS, 1, 1, 64),
         intIn(settings, COMMIT_INTERVAL_MS, 100, 1, 3_600_000),
+        // Streams' 10 MB default holds ~800 engines' ~6 KB models once split with the global thread
+        intIn(settings, STATE_CACHE_BYTES, 64 * 1024 * 1024, 0, Integer.MAX_VALUE),
         intIn(settings, TOPIC_PARTITIONS, 4, 1, 10_000),
         (short) intIn(settings, REPLICATION_FACTOR, 1, 1, 16),
         StepLatencyModelConfig.fromProperties(settings),

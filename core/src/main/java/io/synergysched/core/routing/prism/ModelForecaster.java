@@ -240,11 +240,11 @@ public final class ModelForecaster implements SloForecaster {
     double busyRemainder = queue > 0 || decodes >= 1 ? dStep / 2 : 0;
     double ttft = busyRemainder + fullSteps * step(m, c1, decodes, ctx) + step(m, lastChunk, decodes, ctx);
     // KV: the queue holds blocks once admitted; beyond capacity it waits for decodes to finish.
-    int total_kv = kvTotal[i] > 0 ? kvTotal[i] : view.kvBlocksTotal();
+    int kvCapacity = kvTotal[i] > 0 ? kvTotal[i] : view.kvBlocksTotal();
     double queueBlocks = pendingTokens[i] > 0 ? pendingBlocks[i] * (queue / pendingTokens[i]) : 0;
     double ownBlocks = Math.ceil((r.promptTokens() + 1.0) / kvBlockTokens);
     double runningBlocks = decodes * Math.ceil((meanPrompt + out / 2) / kvBlockTokens);
-    double need = runningBlocks + queueBlocks + ownBlocks - total_kv;
+    double need = runningBlocks + queueBlocks + ownBlocks - kvCapacity;
     if (need > 0) {
       double freedPerStep = decodes > 0 ? decodes / residual * Math.ceil((meanPrompt + residual) / kvBlockTokens) : 0;
       double waitMs = freedPerStep > 0 ? need / freedPerStep * dStep : Double.POSITIVE_INFINITY;

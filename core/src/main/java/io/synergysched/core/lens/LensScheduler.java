@@ -299,6 +299,10 @@ public final class LensScheduler implements BatchScheduler {
           : predictor.prefillCapacity(allowUs, decodes, decodeContext, 0, Math.max(0, room));
       prefillMax = Math.max(prefillMax, stretched);
     }
+    // Prefill tokens need KV now; keep a block per running sequence free so the decodes can grow
+    // without preempting anyone (recompute would cost a preempted request its TPOT).
+    int kvRoom = (ctx.freeBlocks() - ctx.runningCount()) * ctx.blockSize();
+    prefillMax = Math.max(0, Math.min(prefillMax, kvRoom));
     lastBudget = decodes + prefillMax;
     if (decodes > 0 && predictor.predictStepUs(0, 0, 0, 0, 0, decodes, decodeContext) > allowUs) {
       prefillMax = 0;

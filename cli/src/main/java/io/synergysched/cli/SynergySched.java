@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Predictive cross-layer scheduling for LLM inference clusters.",
     subcommands = {
       CommandLine.HelpCommand.class,
+      DemoCommand.class,
       StepLatencyCommand.class,
       SimulateCommand.class,
       BenchSimCommand.class,

@@ -103,6 +103,11 @@ public final class EngineConnector implements AutoCloseable {
     return publisher;
   }
 
+  /** True once the connector reads the routed-requests topic (its group has its partitions). */
+  public boolean isReading() {
+    return reader.isReading();
+  }
+
   /** Routed requests handed to engines so far. */
   public long delivered() {
     return reader.delivered();

@@ -10,6 +10,7 @@ import io.synergysched.schemas.serde.UndecodableRecordException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +18,11 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -58,6 +61,7 @@ final class RoutedRequestReader implements Runnable {
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private volatile boolean running = true;
+  private volatile boolean assigned;
 
   RoutedRequestReader(
       Properties consumerSettings, String groupId, SchemaRegistryClient registry,
@@ -81,7 +85,15 @@ final class RoutedRequestReader implements Runnable {
   @Override
   public void run() {
     try {
-      consumer.subscribe(List.of(Topics.REQUESTS_ROUTED.name()));
+      consumer.subscribe(List.of(Topics.REQUESTS_ROUTED.name()), new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+          assigned = true;
+        }
+      });
       while (running) {
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
         for (ConsumerRecord<String, byte[]> record : records) {
@@ -166,6 +178,11 @@ final class RoutedRequestReader implements Runnable {
             : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
         .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
         .build());
+  }
+
+  /** True once the reader has its partitions: routed requests from now on reach the engines. */
+  boolean isReading() {
+    return assigned;
   }
 
   long delivered() {

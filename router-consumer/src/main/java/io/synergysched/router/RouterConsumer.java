@@ -30,6 +30,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -116,7 +118,8 @@ public final class RouterConsumer implements AutoCloseable {
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
   private TrainerSnapshotPoller.Snapshot applied;
-  private boolean primed;
+  private volatile boolean primed;
+  private volatile boolean assigned;
   private long decisionSeq;
   private volatile boolean running = true;
   private volatile boolean crashBeforeNextCommit;
@@ -203,6 +206,14 @@ public final class RouterConsumer implements AutoCloseable {
     return metrics.scrape();
   }
 
+  /**
+   * True once the router knows live engines, has its priors, and has joined its group (so a
+   * request sent from now on is routed even with {@code auto.offset.reset=latest}).
+   */
+  public boolean isRouting() {
+    return primed && assigned;
+  }
+
   /** The failure that stopped the routing thread, or null. */
   public Throwable failure() {
     return failure;
@@ -225,7 +236,15 @@ public final class RouterConsumer implements AutoCloseable {
           if (!primed) {
             continue;
           }
-          inbound.subscribe(List.of(Topics.REQUESTS_INBOUND.name()));
+          inbound.subscribe(List.of(Topics.REQUESTS_INBOUND.name()), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+              assigned = true;
+            }
+          });
         }
         ConsumerRecords<String, byte[]> batch = inbound.poll(Duration.ofMillis(20));
         if (!batch.isEmpty()) {

@@ -1,0 +1,140 @@
+package io.synergysched.cli;
+
+import io.synergysched.simulator.SharedDataLocator;
+import io.synergysched.simulator.trace.TraceFormat;
+import io.synergysched.simulator.trace.TraceLoader;
+import io.synergysched.simulator.trace.TraceRequest;
+import io.synergysched.simulator.trace.TraceTransforms;
+import io.synergysched.topologies.TopicProvisioner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The whole control plane, live, on a real trace. */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run SynergySched live: a Kafka broker in this JVM (or --bootstrap-servers), model-trainer,",
+      "router-consumer and an engine-connector with simulated GPUs, replaying a real trace; ends",
+      "with a report (Markdown and PNG). --compare ROUTER runs the same trace again with a baseline."
+    })
+final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--bootstrap-servers", description = "an existing Kafka cluster (default: embedded)")
+  String bootstrapServers;
+
+  @Option(names = "--schema-registry-url", description = "Confluent-API registry (default: none)")
+  String registryUrl;
+
+  @Option(names = "--router", description = "routing policy (default: ${DEFAULT-VALUE})")
+  String router = "prism";
+
+  @Option(names = "--compare", description = "a baseline policy to run the same trace with, e.g. llm-d-default")
+  String compare;
+
+  @Option(names = "--duration", description = "seconds of trace to play per run (default: ${DEFAULT-VALUE})")
+  int durationS = 120;
+
+  @Option(names = "--engines",
+      description = "GPU:MODEL:tpN[*COUNT],... (default: ${DEFAULT-VALUE})")
+  String engines = "a100:llama-2-7b:tp1*2,h100:llama-2-7b:tp1*2";
+
+  @Option(names = "--trace", description = "Azure-format trace CSV (default: the Azure 2023 conversation trace)")
+  Path trace;
+
+  @Option(names = "--rate-scale", description = "arrival rate multiplier (default: ${DEFAULT-VALUE})")
+  double rateScale = 4.0;
+
+  @Option(names = "--slo-ttft-ms", description = "TTFT target (default: ${DEFAULT-VALUE})")
+  int sloTtftMs = 1000;
+
+  @Option(names = "--slo-tpot-ms", description = "TPOT target (default: ${DEFAULT-VALUE})")
+  int sloTpotMs = 100;
+
+  @Option(names = "--out", description = "report folder (default: out/demo-<time>)")
+  Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (durationS < 5 || durationS > 86_400) {
+      throw new IllegalArgumentException("--duration must be in [5, 86400] seconds, was " + durationS);
+    }
+    if (!(rateScale > 0)) {
+      throw new IllegalArgumentException("--rate-scale must be positive, was " + rateScale);
+    }
+    Path traceFile = trace != null ? trace
+        : SharedDataLocator.dataRoot().resolve("traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv");
+    List<TraceRequest> requests = TraceTransforms.clipToContext(
+        TraceTransforms.scaleRate(
+            TraceTransforms.window(TraceLoader.load(traceFile, TraceFormat.AZURE, null), 0,
+                durationS * rateScale + 1),
+            rateScale),
+        4096).requests();
+    Path outDir = out != null ? out : Path.of("out",
+        "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Files.createDirectories(outDir);
+    List<String> policies = new ArrayList<>(List.of(router));
+    if (compare != null) {
+      policies.add(compare);
+    }
+    boolean terminal = System.console() != null;
+    List<DemoResult> results = new ArrayList<>();
+    String stamp = Long.toString(System.currentTimeMillis(), 36);
+    for (String policy : policies) {
+      System.out.printf("%n== %s: %d requests over %d s (%s x%.1f), engines %s ==%n", policy,
+          requests.stream().filter(r -> r.arrivalMs() < durationS * 1000.0).count(), durationS,
+          traceFile.getFileName(), rateScale, engines);
+      EmbeddedKafkaCluster embedded = bootstrapServers == null ? EmbeddedKafkaCluster.start(1) : null;
+      String bootstrap = embedded != null ? embedded.bootstrapServers() : bootstrapServers;
+      Thread stopper = new Thread(() -> closeQuietly(embedded), "demo-stop");
+      Runtime.getRuntime().addShutdownHook(stopper);
+      try {
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin client = Admin.create(admin)) {
+          TopicProvisioner.ensureTopics(client, 4, (short) 1);
+        }
+        String runId = policy.replaceAll("[^A-Za-z0-9-]", "") + "-" + stamp;
+        try (DemoRun run = new DemoRun(new DemoRun.Settings(bootstrap, registryUrl, runId, policy,
+            engines, requests, sloTtftMs, sloTpotMs, durationS * 1000L, 60_000L,
+            outDir.resolve("state-" + runId)))) {
+          results.add(run.play(System.out, terminal));
+        }
+      } finally {
+        closeQuietly(embedded);
+        Runtime.getRuntime().removeShutdownHook(stopper);
+      }
+    }
+    Path report = DemoReport.write(outDir, "SynergySched demo", results, sloTtftMs, sloTpotMs);
+    System.out.println();
+    System.out.print(DemoReport.table(results));
+    for (DemoResult r : results) {
+      if (r.unaccounted() > 0) {
+        System.out.printf("%s: %d requests still unfinished when the run ended (counted as misses)%n",
+            r.policy(), r.unaccounted());
+      }
+    }
+    System.out.println("report: " + report.toAbsolutePath());
+    return 0;
+  }
+
+  private static void closeQuietly(EmbeddedKafkaCluster cluster) {
+    if (cluster != null) {
+      try {
+        cluster.close();
+      } catch (Exception e) {
+        // already stopping
+      }
+    }
+  }
+}

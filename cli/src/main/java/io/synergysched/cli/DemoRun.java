@@ -1,0 +1,252 @@
+package io.synergysched.cli;
+
+import io.synergysched.connector.EngineConnector;
+import io.synergysched.connector.EngineConnectorConfig;
+import io.synergysched.core.model.StepLatencyModel;
+import io.synergysched.core.model.StepLatencyModelConfig;
+import io.synergysched.core.model.StepLatencyModelState;
+import io.synergysched.core.telemetry.EngineStatus;
+import io.synergysched.core.telemetry.StepObservation;
+import io.synergysched.router.RouterConsumer;
+import io.synergysched.router.RouterConsumerConfig;
+import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.Topics;
+import io.synergysched.schemas.serde.AvroRecordCodec;
+import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.simulator.trace.TraceRequest;
+import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.QueryNotReadyException;
+import io.synergysched.trainer.ModelTrainer;
+import io.synergysched.trainer.ModelTrainerConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One demo run: a model-trainer, a router-consumer with one policy and an engine-connector with
+ * simulated engines, on the given cluster; the trace's requests are sent at their arrival times
+ * (wall clock), then the run waits for the requests in flight, and reports what clients saw.
+ */
+final class DemoRun implements AutoCloseable {
+
+  /** Everything a run needs to know. */
+  record Settings(
+      String bootstrapServers,
+      String schemaRegistryUrl,
+      String runId,
+      String policy,
+      String engines,
+      List<TraceRequest> trace,
+      int sloTtftMs,
+      int sloTpotMs,
+      long durationMs,
+      long drainMs,
+      Path stateDir) {}
+
+  private final Settings settings;
+  private final List<AutoCloseable> services = new ArrayList<>();
+  private final ModelTrainer trainer;
+  private final RouterConsumer router;
+  private final EngineConnector connector;
+  private final DemoCollector collector;
+
+  DemoRun(Settings settings) throws Exception {
+    this.settings = settings;
+    trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(withRegistry(Map.of(
+        ModelTrainerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
+        ModelTrainerConfig.APPLICATION_ID, "demo-trainer-" + settings.runId(),
+        ModelTrainerConfig.STATE_DIR, settings.stateDir().resolve("trainer").toString(),
+        ModelTrainerConfig.IQ_PORT, "0"))));
+    services.add(trainer);
+    connector = EngineConnector.start(EngineConnectorConfig.fromSettings(withRegistry(Map.of(
+        EngineConnectorConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
+        EngineConnectorConfig.CONNECTOR_ID, settings.runId(),
+        EngineConnectorConfig.ENGINES, settings.engines(),
+        EngineConnectorConfig.NOISE_SIGMA, "0.03",
+        EngineConnectorConfig.HEARTBEAT_MS, "250",
+        // a new demo run starts from now, not from an earlier run's routed requests
+        "kafka.auto.offset.reset", "latest"))));
+    services.add(connector);
+    router = RouterConsumer.start(RouterConsumerConfig.fromSettings(withRegistry(Map.of(
+        RouterConsumerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
+        RouterConsumerConfig.INSTANCE_ID, "demo-" + settings.runId(),
+        RouterConsumerConfig.GROUP_ID, "demo-router-" + settings.runId(),
+        RouterConsumerConfig.POLICY, settings.policy(),
+        RouterConsumerConfig.TRAINER_URL,
+        "http://" + trainer.advertised().host() + ":" + trainer.advertised().port(),
+        "kafka.auto.offset.reset", "latest"))));
+    services.add(router);
+    Properties client = new Properties();
+    client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    collector = new DemoCollector(client, registry(), settings.runId() + "-",
+        "demo-collector-" + settings.runId());
+    services.add(collector);
+  }
+
+  private Map<String, String> withRegistry(Map<String, String> base) {
+    Map<String, String> all = new HashMap<>(base);
+    if (settings.schemaRegistryUrl() != null) {
+      all.put("schema.registry.url", settings.schemaRegistryUrl());
+    }
+    return all;
+  }
+
+  private SchemaRegistryClient registry() {
+    return settings.schemaRegistryUrl() == null ? null : new SchemaRegistryClient(
+        io.synergysched.schemas.serde.AvroSerdeConfig.withRegistry(settings.schemaRegistryUrl()));
+  }
+
+  /** Sends the trace, shows progress on {@code out}, waits for the requests in flight. */
+  DemoResult play(PrintStream out, boolean terminal) throws InterruptedException {
+    List<TraceRequest> trace = settings.trace().stream()
+        .filter(r -> r.arrivalMs() < settings.durationMs()).toList();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+    AvroRecordCodec<InferenceRequest> codec = new AvroRecordCodec<>(InferenceRequest.class, registry());
+    awaitRouterReady();
+    long start = System.currentTimeMillis();
+    long lastTable = 0;
+    int sent = 0;
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      while (sent < trace.size()) {
+        long now = System.currentTimeMillis();
+        while (sent < trace.size() && trace.get(sent).arrivalMs() <= now - start) {
+          TraceRequest t = trace.get(sent);
+          String id = settings.runId() + "-" + sent;
+          InferenceRequest request = InferenceRequest.newBuilder()
+              .setRequestId(id)
+              .setArrivalTimeMs(now)
+              .setPromptTokens(t.promptTokens())
+              .setMaxOutputTokens(t.outputTokens())
+              .setSloTtftMs(settings.sloTtftMs())
+              .setSloTpotMs(settings.sloTpotMs())
+              .setSessionId(t.sessionId())
+              .setPrefixBlockHashes(java.util.Arrays.stream(t.prefixHashes()).boxed().toList())
+              .build();
+          producer.send(new ProducerRecord<>(Topics.REQUESTS_INBOUND.name(), id,
+              codec.encode(Topics.REQUESTS_INBOUND.name() + "-value", request)));
+          sent++;
+        }
+        if (now - lastTable >= (terminal ? 2_000 : 10_000)) {
+          lastTable = now;
+          printProgress(out, terminal, now - start, sent, trace.size());
+        }
+        TimeUnit.MILLISECONDS.sleep(5);
+      }
+    }
+    long sendEnd = System.currentTimeMillis();
+    long deadline = sendEnd + settings.drainMs();
+    while (collector.ended() < sent && System.currentTimeMillis() < deadline) {
+      long now = System.currentTimeMillis();
+      if (now - lastTable >= (terminal ? 2_000 : 10_000)) {
+        lastTable = now;
+        printProgress(out, terminal, now - start, sent, trace.size());
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+    if (collector.ended() < sent) {
+      out.println("not ended when the run stopped waiting: " + collector.unended(5));
+    }
+    return DemoResult.of(settings.policy(), sent, (sendEnd - start) / 1000.0, collector.outcomes(),
+        engineRows());
+  }
+
+  private void awaitRouterReady() throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!(router.isRouting() && connector.isReading()) && System.currentTimeMillis() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    if (!router.isRouting()) {
+      throw new IllegalStateException("the router did not start within 60 s"
+          + (router.failure() == null ? "" : ": " + router.failure()));
+    }
+  }
+
+  /** Per engine: requests routed, queue, last measured step, its prediction, model error. */
+  List<DemoResult.EngineRow> engineRows() {
+    Map<String, Long> routed = new HashMap<>();
+    Map<String, long[]> slo = new HashMap<>();
+    for (DemoCollector.Outcome o : collector.outcomes()) {
+      if (o.engineId != null) {
+        routed.merge(o.engineId, 1L, Long::sum);
+        if (o.finished) {
+          long[] counts = slo.computeIfAbsent(o.engineId, e -> new long[2]);
+          counts[0]++;
+          counts[1] += o.metSlo() ? 1 : 0;
+        }
+      }
+    }
+    List<DemoResult.EngineRow> rows = new ArrayList<>();
+    List<EngineView> views;
+    try {
+      views = trainer.queries().allEngines();
+    } catch (QueryNotReadyException e) {
+      views = List.of();
+    }
+    for (EngineView v : views) {
+      if (!connector.engines().containsKey(v.engineId())) {
+        continue;
+      }
+      EngineStatus s = v.status();
+      double measured = s == null ? Double.NaN : s.lastDurationUs() / 1000.0;
+      double predicted = Double.NaN;
+      StepLatencyModelState state = v.decodeModelState();
+      if (s != null && state != null) {
+        predicted = StepLatencyModel.fromState(state, StepLatencyModelConfig.defaults())
+            .predictUs(new StepObservation(v.engineId(), 0, 0, 1, s.lastPrefillTokens(),
+                s.lastPrefillTokens() > 0 ? 1 : 0,
+                (long) s.lastPrefillTokens() * s.lastPrefillTokens(), 0, 0, s.lastDecodeSeqs(),
+                s.lastDecodeContextSum(), s.kvBlocksUsed(), s.kvBlocksTotal(), s.waiting(),
+                s.running(), 0, s.tokenBudget())) / 1000.0;
+      }
+      long[] counts = slo.getOrDefault(v.engineId(), new long[2]);
+      rows.add(new DemoResult.EngineRow(v.engineId(), routed.getOrDefault(v.engineId(), 0L),
+          s == null ? 0 : s.running(), s == null ? 0 : s.waiting(), measured, predicted,
+          v.model() == null ? Double.NaN : v.model().recentMape(),
+          counts[0] == 0 ? Double.NaN : (double) counts[1] / counts[0]));
+    }
+    return rows;
+  }
+
+  private void printProgress(PrintStream out, boolean terminal, long elapsedMs, int sent, int total) {
+    List<DemoResult.EngineRow> rows = engineRows();
+    StringBuilder text = new StringBuilder();
+    double fraction = Math.min(1.0, elapsedMs / (double) settings.durationMs());
+    int filled = (int) Math.round(fraction * 30);
+    text.append(String.format(Locale.ROOT, "%s [%s%s] %3.0f%%  %d/%d requests sent, %d ended%n",
+        settings.policy(), "=".repeat(filled), " ".repeat(30 - filled), fraction * 100, sent, total,
+        collector.ended()));
+    text.append(String.format(Locale.ROOT, "  %-34s %7s %5s %5s %9s %9s %6s %6s%n", "engine",
+        "routed", "run", "wait", "step ms", "pred ms", "MAPE", "SLO"));
+    for (DemoResult.EngineRow r : rows) {
+      text.append(String.format(Locale.ROOT, "  %-34s %7d %5d %5d %9.1f %9.1f %5.1f%% %5.1f%%%n",
+          r.engineId(), r.routed(), r.running(), r.waiting(), r.lastStepMs(), r.predictedStepMs(),
+          100 * r.modelMape(), 100 * r.sloAttainment()));
+    }
+    if (terminal) {
+      out.print("\033[H\033[2J");
+    }
+    out.print(text);
+    out.flush();
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (int i = services.size() - 1; i >= 0; i--) {
+      services.get(i).close();
+    }
+  }
+}

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param heartbeat interval of registry heartbeats, positive
  * @param bufferCapacity records buffered while Kafka is away, &gt; 0
  * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed)
+ * @param backend {@code sim} (simulated engines, {@code synergy.engines*} keys) or {@code vllm}
+ *     (one vLLM server, {@code synergy.vllm.*} keys)
  */
 public record EngineConnectorConfig(
     String bootstrapServers,
@@ -38,7 +40,8 @@ public record EngineConnectorConfig(
     long seed,
     Duration heartbeat,
     int bufferCapacity,
-    Map<String, String> kafka) {
+    Map<String, String> kafka,
+    String backend) {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -51,10 +54,11 @@ public record EngineConnectorConfig(
   public static final String SEED = "synergy.engines.seed";
   public static final String HEARTBEAT_MS = "synergy.heartbeat.ms";
   public static final String BUFFER_CAPACITY = "synergy.telemetry.buffer";
+  public static final String BACKEND = "synergy.engines.backend";
 
   public static final List<String> KEYS =
       List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, CONNECTOR_ID, ENGINES, SPEED, SCHEDULER,
-          PROFILES, NOISE_SIGMA, SEED, HEARTBEAT_MS, BUFFER_CAPACITY);
+          PROFILES, NOISE_SIGMA, SEED, HEARTBEAT_MS, BUFFER_CAPACITY, BACKEND);
 
   /**
    * One engine to run: its id and its hardware, {@code GPU:MODEL:tpN}.
@@ -114,6 +118,10 @@ public record EngineConnectorConfig(
     });
     String registry = settings.get(SCHEMA_REGISTRY_URL);
     String profiles = settings.get(PROFILES);
+    String backend = settings.getOrDefault(BACKEND, "sim").trim();
+    if (!backend.equals("sim") && !backend.equals("vllm")) {
+      throw new IllegalArgumentException(BACKEND + " must be sim or vllm, was '" + backend + "'");
+    }
     return new EngineConnectorConfig(
         bootstrap.trim(),
         registry == null || registry.isBlank() ? null : registry.trim(),
@@ -126,7 +134,8 @@ public record EngineConnectorConfig(
         (long) number(settings, SEED, 1),
         Duration.ofMillis((long) heartbeatMs),
         (int) capacity,
-        kafka);
+        kafka,
+        backend);
   }
 
   private static List<EngineSlot> parseEngines(String connectorId, String text) {

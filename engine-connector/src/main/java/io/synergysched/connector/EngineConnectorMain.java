@@ -1,8 +1,12 @@
 package io.synergysched.connector;
 
+import io.synergysched.connector.vllm.VllmBackend;
+import io.synergysched.connector.vllm.VllmConfig;
 import io.synergysched.core.config.ConfigLoader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
@@ -14,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  *
  * Settings come from the file, then {@code SYNERGY_*} environment variables, then the arguments;
- * see {@link EngineConnectorConfig} for the keys.
+ * see {@link EngineConnectorConfig} for the keys; with {@code synergy.engines.backend=vllm} it
+ * bridges one vLLM server configured by the {@code synergy.vllm.*} keys of {@link VllmConfig}.
  */
 public final class EngineConnectorMain {
 
@@ -35,16 +40,23 @@ public final class EngineConnectorMain {
       }
     }
     EngineConnectorConfig config;
+    List<EngineBackend> vllm = List.of();
     try {
-      config = EngineConnectorConfig.fromSettings(
-          ConfigLoader.load(file, System.getenv(), overrides, EngineConnectorConfig.KEYS));
+      List<String> keys = new ArrayList<>(EngineConnectorConfig.KEYS);
+      keys.addAll(VllmConfig.KEYS);
+      Map<String, String> settings = ConfigLoader.load(file, System.getenv(), overrides, keys);
+      config = EngineConnectorConfig.fromSettings(settings);
+      if (config.backend().equals("vllm")) {
+        vllm = List.of(new VllmBackend(VllmConfig.fromProperties(settings)));
+      }
     } catch (IllegalArgumentException e) {
       System.err.println("engine-connector: bad configuration: " + e.getMessage());
       System.exit(2);
       return;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    EngineConnector connector = EngineConnector.start(config);
+    EngineConnector connector =
+        vllm.isEmpty() ? EngineConnector.start(config) : EngineConnector.start(config, vllm);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       connector.close();
       stopped.countDown();

@@ -1,0 +1,42 @@
+package io.synergysched.connector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EngineConnectorConfigTest {
+
+  @Test
+  void shouldNameEnginesByConnectorAndHardwareWhenCountsAreGiven() {
+    EngineConnectorConfig config = EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "127.0.0.1:9092",
+        "synergy.connector.id", "east",
+        "synergy.engines", "a100:llama-2-7b:tp1*2, h100:llama-2-70b:tp2"));
+
+    assertThat(config.engines()).extracting(EngineConnectorConfig.EngineSlot::engineId)
+        .containsExactly("east-a100-llama-2-7b-tp1-0", "east-a100-llama-2-7b-tp1-1",
+            "east-h100-llama-2-70b-tp2-2");
+    assertThat(config.engines().get(2).spec()).isEqualTo("h100:llama-2-70b:tp2");
+    assertThat(config.backend()).isEqualTo("sim");
+  }
+
+  @Test
+  void shouldFailNamingTheKeyWhenAValueIsBad() {
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of()))
+        .hasMessageContaining("bootstrap.servers");
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines", "a100:llama-2-7b")))
+        .hasMessageContaining("synergy.engines");
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines.speed", "0")))
+        .hasMessageContaining("synergy.engines.speed");
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines.backend", "tgi")))
+        .hasMessageContaining("synergy.engines.backend");
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.connector.id", "a b")))
+        .hasMessageContaining("synergy.connector.id");
+  }
+}

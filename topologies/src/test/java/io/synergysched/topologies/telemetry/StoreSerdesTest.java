@@ -50,6 +50,45 @@ class StoreSerdesTest {
   }
 
   @Test
+  void shouldReadTheDenseFirstLayoutWhenAnOldChangelogHoldsIt() {
+    StepLatencyModel model = StepLatencyModel.cold(StepLatencyModelConfig.defaults());
+    SyntheticSteps.generate("a100-2", 200, 13, 1.0).forEach(model::learn);
+    StepLatencyModelState state = model.snapshot();
+    byte[] dense = denseFirstLayout(state);
+    ModelStateSerde serde = new ModelStateSerde();
+
+    byte[] sparse = serde.serialize("t", state);
+
+    assertThat(new ModelStateSerde().deserialize("t", dense)).isEqualTo(state);
+    assertThat(new ModelStateSerde().deserialize("t", sparse.clone())).isEqualTo(state);
+    assertThat(sparse.length).isLessThan(dense.length);
+  }
+
+  /** The first layout: format version, then every field in order, every array dense. */
+  private static byte[] denseFirstLayout(StepLatencyModelState s) {
+    byte[] engineClass = s.engineClass().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    double[][] arrays = {s.coefficients(), s.information(), s.weightedTargets(),
+        s.typicalInformation(), s.correctionMs(), s.correctionVisits()};
+    int size = 4 + 4 + engineClass.length + 3 * 8 + 2 * 8 + 5 * 8;
+    for (double[] array : arrays) {
+      size += 4 + 8 * array.length;
+    }
+    java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+    out.putInt(s.formatVersion()).putInt(engineClass.length).put(engineClass);
+    out.putLong(s.modelVersion()).putLong(s.sampleCount()).putLong(s.rejectedCount());
+    out.putDouble(s.effectiveSamples()).putDouble(s.kneeTokens());
+    for (double[] array : arrays) {
+      out.putInt(array.length);
+      for (double value : array) {
+        out.putDouble(value);
+      }
+    }
+    out.putDouble(s.residualScale()).putDouble(s.meanLatencyMs()).putDouble(s.recentMape())
+        .putDouble(s.recentSquaredErrorMs2()).putDouble(s.recentLatencyVarianceMs2());
+    return out.array();
+  }
+
+  @Test
   void shouldRestoreTheEngineStatusWhenRoundTripped() {
     List<StepObservation> steps = SyntheticSteps.generate("h100-3", 2, 5, 2.0);
     EngineStatus status = EngineStatus.after(EngineStatus.after(null, steps.get(0)), steps.get(1));

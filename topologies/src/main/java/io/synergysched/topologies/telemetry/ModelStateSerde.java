@@ -21,7 +21,7 @@ import org.apache.kafka.common.errors.SerializationException;
  *
  * <p>The trainer reads an engine's state back from its (cached) store before every step, to check
  * that its live model is still what the store holds. The record cache hands back the very array
- * this serde produced at the previous put, so decoding it again (~1 KB, a fifth of a step's cost)
+ * this serde produced at the previous put, so decoding it again (KBs, a fifth of a step's cost)
  * is skipped: an array this instance produced from a state is, by construction, that state, and
  * Kafka never writes into value arrays. The memo is a fixed table of recent (array, state) pairs
  * indexed by the array's identity hash, so it is bounded and allocates one pair per write (no weak

@@ -32,8 +32,8 @@ import org.apache.kafka.streams.state.Stores;
  *
  * The engine stores are cached (Processor API stores are not by default): an engine steps every
  * few tens of milliseconds, so the record cache keeps one serialized value per engine and writes
- * only the latest to RocksDB and the changelog when the task commits, instead of ~1 KB of model
- * state per step twice over. Interactive queries read through the cache, so they see every step
+ * only the latest to RocksDB and the changelog when the task commits, instead of a few KB of model
+ * state (and the status) per step, each twice (RocksDB and the changelog). Interactive queries read through the cache, so they see every step
  * as soon as it is processed; the changelog still holds, at every commit, exactly the state the
  * committed offsets correspond to.
  *

@@ -7,6 +7,7 @@ import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
+import io.synergysched.testsupport.Await;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import io.synergysched.topologies.query.EngineView;
 import io.synergysched.topologies.query.QueryNotReadyException;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -133,17 +133,6 @@ class RecordReplayIT {
   }
 
   private static void await(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for the models");
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Await.until("the models are learned", Duration.ofSeconds(120), condition);
   }
 }

@@ -1,14 +1,12 @@
 package io.synergysched.connector;
 
-import io.synergysched.schemas.DeadLetter;
+import io.synergysched.schemas.DeadLetterRecords;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.UndecodableRecordException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -166,18 +164,8 @@ final class RoutedRequestReader implements Runnable {
 
   private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
     deadLettered.incrementAndGet();
-    publisher.deadLetter(record.key(), DeadLetter.newBuilder()
-        .setSourceTopic(record.topic())
-        .setSourcePartition(record.partition())
-        .setSourceOffset(record.offset())
-        .setStage(STAGE)
-        .setError(reason)
-        .setErrorClass(cause == null ? null : cause.getClass().getName())
-        .setFailedAtMs(clock.getAsLong())
-        .setKey(record.key() == null ? null
-            : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-        .build());
+    publisher.deadLetter(record.key(),
+        DeadLetterRecords.of(record, STAGE, reason, cause, clock.getAsLong()));
   }
 
   /** True once the reader has its partitions: routed requests from now on reach the engines. */

@@ -13,6 +13,7 @@ import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
+import io.synergysched.testsupport.Await;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import io.synergysched.topologies.TopicProvisioner;
 import io.synergysched.topologies.query.EngineView;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -269,17 +269,6 @@ class EngineConnectorIT {
   }
 
   private static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting until " + what, e);
-      }
-    }
+    Await.until(what, DEADLINE, condition);
   }
 }

@@ -11,6 +11,7 @@ import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.telemetry.RequestEventType;
 import io.synergysched.schemas.CandidateScore;
 import io.synergysched.schemas.DeadLetter;
+import io.synergysched.schemas.DeadLetterRecords;
 import io.synergysched.schemas.DecisionOutcome;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.InferenceRequest;
@@ -26,8 +27,6 @@ import io.synergysched.schemas.serde.UndecodableRecordException;
 import io.synergysched.topologies.query.EngineView;
 import io.synergysched.topologies.telemetry.TelemetryMapping;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -543,18 +542,8 @@ public final class RouterConsumer implements AutoCloseable {
   private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
     deadLettered.incrementAndGet();
     metrics.deadLettered();
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setSourceTopic(record.topic())
-        .setSourcePartition(record.partition())
-        .setSourceOffset(record.offset())
-        .setStage(STAGE)
-        .setError(reason)
-        .setErrorClass(cause == null ? null : cause.getClass().getName())
-        .setFailedAtMs(System.currentTimeMillis())
-        .setKey(record.key() == null ? null
-            : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
-        .build();
+    DeadLetter letter =
+        DeadLetterRecords.of(record, STAGE, reason, cause, System.currentTimeMillis());
     producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), record.key(),
         deadLetterCodec.encode(Topics.DEAD_LETTERS.name() + "-value", letter)));
   }

@@ -1,9 +1,6 @@
 package io.synergysched.router;
 
 import io.synergysched.core.config.ConfigLoader;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -21,25 +18,12 @@ public final class RouterConsumerMain {
   private RouterConsumerMain() {}
 
   public static void main(String[] args) throws Exception {
-    Path file = null;
-    Map<String, String> overrides = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config") && i + 1 < args.length) {
-        file = Path.of(args[++i]);
-      } else if (args[i].contains("=")) {
-        int eq = args[i].indexOf('=');
-        overrides.put(args[i].substring(0, eq), args[i].substring(eq + 1));
-      } else {
-        System.err.println("usage: router-consumer [--config FILE] [key=value ...]");
-        System.exit(2);
-      }
-    }
     RouterConsumerConfig config;
     try {
       config = RouterConsumerConfig.fromSettings(
-          ConfigLoader.load(file, System.getenv(), overrides, RouterConsumerConfig.KEYS));
+          ConfigLoader.fromCommandLine(args, System.getenv(), RouterConsumerConfig.KEYS));
     } catch (IllegalArgumentException e) {
-      System.err.println("router-consumer: bad configuration: " + e.getMessage());
+      System.err.println("router-consumer: " + e.getMessage());
       System.exit(2);
       return;
     }

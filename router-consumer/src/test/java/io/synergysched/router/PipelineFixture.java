@@ -4,11 +4,11 @@ import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.testsupport.Await;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -63,27 +63,21 @@ final class PipelineFixture {
     return consumer;
   }
 
+  /** {@link Await#until}, and on timeout the router threads' stacks, to see where one is stuck. */
   static void await(String what, Duration limit, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + limit.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        StringBuilder threads = new StringBuilder();
-        Thread.getAllStackTraces().forEach((t, stack) -> {
-          if (t.getName().startsWith("router-")) {
-            threads.append('\n').append(t.getName()).append(':');
-            for (StackTraceElement e : stack) {
-              threads.append("\n    at ").append(e);
-            }
+    try {
+      Await.until(what, limit, condition);
+    } catch (AssertionError e) {
+      StringBuilder threads = new StringBuilder();
+      Thread.getAllStackTraces().forEach((t, stack) -> {
+        if (t.getName().startsWith("router-")) {
+          threads.append('\n').append(t.getName()).append(':');
+          for (StackTraceElement frame : stack) {
+            threads.append("\n    at ").append(frame);
           }
-        });
-        throw new AssertionError("timed out waiting until " + what + "; router threads:" + threads);
-      }
-      try {
-        TimeUnit.MILLISECONDS.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting until " + what, e);
-      }
+        }
+      });
+      throw new AssertionError(e.getMessage() + "; router threads:" + threads, e);
     }
   }
 }

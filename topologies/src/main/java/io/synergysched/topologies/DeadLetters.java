@@ -1,10 +1,9 @@
 package io.synergysched.topologies;
 
 import io.synergysched.schemas.DeadLetter;
+import io.synergysched.schemas.DeadLetterRecords;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.UndecodableRecordException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -66,16 +65,10 @@ public final class DeadLetters {
   public static DeadLetter of(
       RecordMetadata metadata, String key, byte[] value, String stage, String reason,
       Throwable cause, long nowMs) {
-    return DeadLetter.newBuilder()
-        .setSourceTopic(metadata == null ? "unknown" : metadata.topic())
-        .setSourcePartition(metadata == null ? -1 : metadata.partition())
-        .setSourceOffset(metadata == null ? -1 : metadata.offset())
-        .setStage(stage)
-        .setError(reason)
-        .setErrorClass(cause == null ? null : cause.getClass().getName())
-        .setFailedAtMs(nowMs)
-        .setKey(key == null ? null : ByteBuffer.wrap(key.getBytes(StandardCharsets.UTF_8)))
-        .setValue(value == null ? null : ByteBuffer.wrap(value))
-        .build();
+    return DeadLetterRecords.of(
+        metadata == null ? "unknown" : metadata.topic(),
+        metadata == null ? -1 : metadata.partition(),
+        metadata == null ? -1 : metadata.offset(),
+        key, value, stage, reason, cause, nowMs);
   }
 }

@@ -75,6 +75,30 @@ public final class ConfigLoader {
     return settings;
   }
 
+  /**
+   * Reads a service's command line, {@code [--config FILE] [key=value ...]}, then loads as
+   * {@link #load} does (the file, the environment, then the arguments).
+   *
+   * @throws IllegalArgumentException for an argument of another shape, naming it, or as {@link #load}
+   */
+  public static Map<String, String> fromCommandLine(
+      String[] args, Map<String, String> env, Collection<String> knownKeys) {
+    Path file = null;
+    Map<String, String> overrides = new TreeMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--config") && i + 1 < args.length) {
+        file = Path.of(args[++i]);
+      } else if (args[i].indexOf('=') > 0) {
+        int eq = args[i].indexOf('=');
+        overrides.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+      } else {
+        throw new IllegalArgumentException(
+            "unexpected argument '" + args[i] + "'; usage: [--config FILE] [key=value ...]");
+      }
+    }
+    return load(file, env, overrides, knownKeys);
+  }
+
   /** The environment variable that overrides {@code key}. */
   public static String envName(String key) {
     String upper = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');

@@ -1,0 +1,123 @@
+package io.synergysched.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.synergysched.connector.EngineConnectorConfig;
+import io.synergysched.connector.vllm.VllmConfig;
+import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.router.RouterConsumerConfig;
+import io.synergysched.trainer.ModelTrainerConfig;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * No Docker engine runs here, so the compose file is checked against the code instead: every
+ * service runs a real main class, every SYNERGY_* variable is a key that service understands and
+ * its value passes the service's validation, ports match the configured ones, and the services
+ * wait for healthy dependencies.
+ */
+class DockerComposeTest {
+
+  private static final Path COMPOSE = Path.of("..", "docker-compose.yml");
+
+  private record Service(List<String> keys, Consumer<Map<String, String>> validate) {}
+
+  private static final Map<String, Service> OURS = Map.of(
+      "io.synergysched.trainer.ModelTrainerMain",
+      new Service(ModelTrainerConfig.KEYS, ModelTrainerConfig::fromSettings),
+      "io.synergysched.connector.EngineConnectorMain",
+      new Service(concat(EngineConnectorConfig.KEYS, VllmConfig.KEYS),
+          EngineConnectorConfig::fromSettings),
+      "io.synergysched.router.RouterConsumerMain",
+      new Service(RouterConsumerConfig.KEYS, RouterConsumerConfig::fromSettings));
+
+  @Test
+  void shouldRunRealMainClassesWithKeysTheServicesUnderstand() throws Exception {
+    JsonNode services = compose().get("services");
+    assertThat(services.fieldNames()).toIterable().contains(
+        "kafka", "schema-registry", "model-trainer", "engine-connector", "router-consumer");
+    List<String> checked = new ArrayList<>();
+    services.fields().forEachRemaining(entry -> {
+      JsonNode command = entry.getValue().get("command");
+      if (command == null) {
+        return;
+      }
+      String mainClass = command.get(0).asText();
+      Service service = OURS.get(mainClass);
+      assertThat(service).as("main class of %s", entry.getKey()).isNotNull();
+      assertThat(hasMain(mainClass)).as("%s has a main method", mainClass).isTrue();
+      Map<String, String> env = new HashMap<>();
+      entry.getValue().get("environment").fields()
+          .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+      for (String name : env.keySet()) {
+        assertThat(name.startsWith("SYNERGY_KAFKA_")
+                || service.keys().stream().anyMatch(k -> ConfigLoader.envName(k).equals(name)))
+            .as("%s of %s is a key the service reads", name, entry.getKey()).isTrue();
+      }
+      // the values pass the service's own validation, as at start-up
+      service.validate().accept(ConfigLoader.load(null, env, Map.of(), service.keys()));
+      checked.add(entry.getKey());
+    });
+    assertThat(checked).containsExactlyInAnyOrder("model-trainer", "engine-connector", "router-consumer");
+  }
+
+  @Test
+  void shouldExposeTheConfiguredPortsAndWaitForHealthyDependencies() throws Exception {
+    JsonNode services = compose().get("services");
+    assertThat(env(services, "model-trainer", "SYNERGY_IQ_PORT")).isEqualTo("7070");
+    assertThat(services.get("model-trainer").get("ports").get(0).asText()).endsWith(":7070");
+    assertThat(env(services, "router-consumer", "SYNERGY_ROUTER_METRICS_PORT")).isEqualTo("9400");
+    assertThat(services.get("router-consumer").get("ports").get(0).asText()).endsWith(":9400");
+    String advertised = env(services, "kafka", "KAFKA_ADVERTISED_LISTENERS");
+    for (String service : List.of("model-trainer", "engine-connector", "router-consumer")) {
+      String bootstrap = env(services, service, "SYNERGY_BOOTSTRAP_SERVERS");
+      assertThat(advertised).as("kafka advertises %s", bootstrap).contains("//" + bootstrap);
+      services.get(service).get("depends_on").fields().forEachRemaining(dependency -> {
+        assertThat(services.has(dependency.getKey())).isTrue();
+        assertThat(dependency.getValue().get("condition").asText()).isEqualTo("service_healthy");
+        assertThat(services.get(dependency.getKey()).has("healthcheck"))
+            .as("%s has a health check", dependency.getKey()).isTrue();
+      });
+    }
+    assertThat(env(services, "router-consumer", "SYNERGY_ROUTER_TRAINER_URL"))
+        .isEqualTo("http://model-trainer:7070");
+    assertThat(hasMain(HttpHealthCheck.class.getName())).isTrue();
+  }
+
+  private static JsonNode compose() throws Exception {
+    assertThat(COMPOSE).exists();
+    return new ObjectMapper(new YAMLFactory()).readTree(Files.readString(COMPOSE));
+  }
+
+  private static String env(JsonNode services, String service, String name) {
+    JsonNode value = services.get(service).get("environment").get(name);
+    assertThat(value).as("%s of %s", name, service).isNotNull();
+    return value.asText();
+  }
+
+  private static boolean hasMain(String className) {
+    try {
+      Method main = Class.forName(className).getMethod("main", String[].class);
+      return Modifier.isStatic(main.getModifiers());
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

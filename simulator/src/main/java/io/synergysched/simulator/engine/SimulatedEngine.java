@@ -353,6 +353,22 @@ public final class SimulatedEngine {
     return generatedTokens;
   }
 
+  /** Running request {@code index} ({@code 0 <= index < runningCount()}), to inspect only. */
+  public SimRequest runningRequest(int index) {
+    if (index >= runningCount) {
+      throw new IndexOutOfBoundsException(index);
+    }
+    return running[index];
+  }
+
+  /** Waiting request {@code index} in service order ({@code < waitingCount()}), to inspect only. */
+  public SimRequest waitingRequest(int index) {
+    if (index >= waitingCount) {
+      throw new IndexOutOfBoundsException(index);
+    }
+    return waitingAt(index);
+  }
+
   /** Virtual time spent running steps, ms. */
   public double busyMs() {
     return busyMs;

@@ -32,6 +32,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -305,7 +306,19 @@ public final class VllmBackend implements EngineBackend {
       stream.fail("engine stopped");
       return;
     }
+    send(stream, httpRequest, 0);
+  }
+
+  /**
+   * Sends one attempt of a stream's request. A request that fails before any response header
+   * arrived, on a connection-level error (typically a pooled keep-alive connection the server had
+   * just closed), is sent once more: nothing of it has reached the client yet, so the retry is
+   * invisible to it (the server may compute the first attempt's prefill in vain).
+   */
+  private void send(CompletionStream stream, HttpRequest httpRequest, int attempt) {
+    AtomicBoolean headersSeen = new AtomicBoolean();
     HttpResponse.BodyHandler<Void> handler = info -> {
+      headersSeen.set(true);
       if (info.statusCode() != 200) {
         return HttpResponse.BodySubscribers.mapping(
             HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8),
@@ -336,12 +349,27 @@ public final class VllmBackend implements EngineBackend {
     stream.attach(exchange, timer);
     exchange.whenComplete((response, error) -> {
       if (error != null) {
+        if (attempt == 0 && !headersSeen.get() && !closed && !stream.isTerminal()
+            && isConnectionFailure(error)) {
+          timer.cancel(false);
+          send(stream, httpRequest, attempt + 1);
+          return;
+        }
         stream.fail("request failed: " + CompletionStream.describe(error));
       } else if (!stream.isTerminal() && response.statusCode() == 200) {
         // Safety net: onComplete always ends the stream, so this should never be reached.
         stream.fail("stream ended without a terminal event");
       }
     });
+  }
+
+  /** An I/O failure of the connection itself (not a timeout, not a refused connection). */
+  private static boolean isConnectionFailure(Throwable error) {
+    Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    return t instanceof java.io.IOException
+        && !(t instanceof java.net.http.HttpTimeoutException)
+        && !(t instanceof java.net.ConnectException);
   }
 
   private HttpRequest httpRequest(InferenceRequest request) {

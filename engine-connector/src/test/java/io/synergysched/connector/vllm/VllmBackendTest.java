@@ -213,7 +213,8 @@ class VllmBackendTest {
 
     for (int i = 0; i < 8; i++) {
       List<RequestEvent> events = sink.awaitTerminal("m-" + i, WAIT);
-      assertThat(events).extracting(RequestEvent::getType).containsExactly(QUEUED, FIRST_TOKEN, FINISHED);
+      assertThat(events).as("events of m-%d: %s", i, events)
+          .extracting(RequestEvent::getType).containsExactly(QUEUED, FIRST_TOKEN, FINISHED);
     }
     assertThat(server.maxConcurrentStreams()).isBetween(1, 2);
     assertThat(server.bodies()).hasSize(8);

@@ -5,6 +5,7 @@ import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.testsupport.EmbeddedKafkaCluster;
 import io.synergysched.topologies.TopicProvisioner;
 import io.synergysched.topologies.query.EngineView;
 import io.synergysched.topologies.query.QueryNotReadyException;

@@ -5,6 +5,7 @@ import io.synergysched.simulator.trace.TraceFormat;
 import io.synergysched.simulator.trace.TraceLoader;
 import io.synergysched.simulator.trace.TraceRequest;
 import io.synergysched.simulator.trace.TraceTransforms;
+import io.synergysched.testsupport.EmbeddedKafkaCluster;
 import io.synergysched.topologies.TopicProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -37,22 +36,13 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
   private final int brokers;
   private final Map<String, Object> brokerConfig = new HashMap<>();
-  private KafkaClusterTestKit cluster;
+  private EmbeddedKafkaCluster cluster;
 
   private KafkaClusterExtension(int brokers) {
     if (brokers < 1) {
       throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
     }
     this.brokers = brokers;
-    int replication = Math.min(brokers, 3);
-    // Internal topics sized to the cluster, so a one-broker cluster can run transactions and groups.
-    brokerConfig.put("offsets.topic.replication.factor", (short) replication);
-    brokerConfig.put("offsets.topic.num.partitions", 5);
-    brokerConfig.put("transaction.state.log.replication.factor", (short) replication);
-    brokerConfig.put("transaction.state.log.min.isr", Math.min(replication, 2));
-    brokerConfig.put("transaction.state.log.num.partitions", 5);
-    brokerConfig.put("group.initial.rebalance.delay.ms", 0);
-    brokerConfig.put("auto.create.topics.enable", false);
   }
 
   /** A cluster of {@code brokers} brokers (each also a KRaft controller). */
@@ -78,33 +68,15 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
   /** Starts the cluster and waits until every broker is ready. Called by JUnit before all tests. */
   public void start() throws Exception {
-    if (cluster != null) {
-      return;
+    if (cluster == null) {
+      cluster = EmbeddedKafkaCluster.start(brokers, brokerConfig);
     }
-    TestKitNodes nodes =
-        new TestKitNodes.Builder()
-            .setCombined(true)
-            .setNumBrokerNodes(brokers)
-            .setNumControllerNodes(brokers)
-            .build();
-    KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-    brokerConfig.forEach(builder::setConfigProp);
-    KafkaClusterTestKit started = builder.build();
-    try {
-      started.format();
-      started.startup();
-      started.waitForReadyBrokers();
-    } catch (Exception e) {
-      started.close();
-      throw e;
-    }
-    cluster = started;
   }
 
   /** Stops the cluster and deletes its data. Called by JUnit after all tests. */
   public void stop() throws Exception {
     if (cluster != null) {
-      KafkaClusterTestKit stopping = cluster;
+      EmbeddedKafkaCluster stopping = cluster;
       cluster = null;
       stopping.close();
     }
@@ -117,7 +89,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
   /** The underlying test kit, for tests that stop and restart brokers. */
   public KafkaClusterTestKit testKit() {
-    return running();
+    return running().testKit();
   }
 
   /** Client properties with {@code bootstrap.servers} set; add the rest yourself. */
@@ -178,7 +150,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     }
   }
 
-  private KafkaClusterTestKit running() {
+  private EmbeddedKafkaCluster running() {
     if (cluster == null) {
       throw new IllegalStateException(
           "the Kafka cluster is not running: register KafkaClusterExtension as a static"

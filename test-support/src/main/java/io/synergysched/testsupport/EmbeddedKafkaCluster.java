@@ -1,4 +1,4 @@
-package io.synergysched.cli;
+package io.synergysched.testsupport;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -6,8 +6,9 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /**
- * A real Kafka cluster (KRaft, combined broker and controller nodes) inside this JVM, for commands
- * that need a broker and cannot count on one: the benchmark and the demo. Listeners bind to the
+ * A real Kafka cluster (KRaft, combined broker and controller nodes) inside this JVM: for the
+ * tests ({@link KafkaClusterExtension}) and for the commands that need a broker and cannot count
+ * on one (the demo, the benchmarks). Listeners bind to the
  * loopback interface; data lives in temporary folders deleted by {@link #close()}. About 3 s to
  * start and 250 MB of heap.
  *
@@ -76,6 +77,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   /** The {@code bootstrap.servers} value for clients of this cluster. */
   public String bootstrapServers() {
     return cluster.bootstrapServers();
+  }
+
+  /** The underlying test kit, for tests that stop and restart brokers. */
+  public KafkaClusterTestKit testKit() {
+    return cluster;
   }
 
   /** Stops every node and deletes its data. */

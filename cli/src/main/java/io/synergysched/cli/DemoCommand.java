@@ -108,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
         String runId = policy.replaceAll("[^A-Za-z0-9-]", "") + "-" + stamp;
         try (DemoRun run = new DemoRun(new DemoRun.Settings(bootstrap, registryUrl, runId, policy,
             engines, requests, sloTtftMs, sloTpotMs, durationS * 1000L, 60_000L,
-            outDir.resolve("state-" + runId)))) {
+            Files.createTempDirectory("synergysched-demo-" + runId + "-")))) {
           results.add(run.play(System.out, terminal));
         }
       } finally {

@@ -13,16 +13,13 @@ import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.KafkaClusterExtension;
-import io.synergysched.topologies.TopicProvisioner;
 import io.synergysched.trainer.ModelTrainer;
-import io.synergysched.trainer.ModelTrainerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,14 +56,7 @@ class EngineStopIT {
 
   @Test
   void shouldStopRoutingToAStoppedEngineWithinTheBoundAndLoseNoRequest() throws Exception {
-    try (Admin admin = KAFKA.admin()) {
-      TopicProvisioner.ensureTopics(admin, 4, (short) 1);
-    }
-    ModelTrainer trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(Map.of(
-        ModelTrainerConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
-        ModelTrainerConfig.APPLICATION_ID, "stop-trainer",
-        ModelTrainerConfig.STATE_DIR, dir.resolve("trainer").toString(),
-        ModelTrainerConfig.IQ_PORT, "0")));
+    ModelTrainer trainer = PipelineFixture.trainer(KAFKA, "stop-trainer", dir.resolve("trainer"));
     running.add(trainer);
     EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(Map.of(
         EngineConnectorConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
@@ -81,7 +71,7 @@ class EngineStopIT {
         RouterConsumerConfig.POLICY, "least-request-local",
         RouterConsumerConfig.ENGINE_TIMEOUT_MS, String.valueOf(ENGINE_TIMEOUT_MS),
         RouterConsumerConfig.TRAINER_URL,
-        "http://" + trainer.advertised().host() + ":" + trainer.advertised().port())));
+        PipelineFixture.trainerUrl(trainer))));
     running.add(router);
 
     int total = 240;

@@ -6,10 +6,16 @@ import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.testsupport.Await;
 import io.synergysched.testsupport.KafkaClusterExtension;
+import io.synergysched.topologies.TopicProvisioner;
+import io.synergysched.trainer.ModelTrainer;
+import io.synergysched.trainer.ModelTrainerConfig;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,6 +33,24 @@ final class PipelineFixture {
       new AvroRecordCodec<>(InferenceRequest.class, (SchemaRegistryClient) null);
 
   private PipelineFixture() {}
+
+  /** Creates the topics and starts a model-trainer with its query API on a free port. */
+  static ModelTrainer trainer(KafkaClusterExtension kafka, String applicationId, Path stateDir)
+      throws Exception {
+    try (Admin admin = kafka.admin()) {
+      TopicProvisioner.ensureTopics(admin, 4, (short) 1);
+    }
+    return ModelTrainer.start(ModelTrainerConfig.fromSettings(Map.of(
+        ModelTrainerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
+        ModelTrainerConfig.APPLICATION_ID, applicationId,
+        ModelTrainerConfig.STATE_DIR, stateDir.toString(),
+        ModelTrainerConfig.IQ_PORT, "0")));
+  }
+
+  /** The trainer's query API, as a router's {@code synergy.router.trainer-url}. */
+  static String trainerUrl(ModelTrainer trainer) {
+    return "http://" + trainer.advertised().host() + ":" + trainer.advertised().port();
+  }
 
   static InferenceRequest request(String id, int prompt, int output) {
     return InferenceRequest.newBuilder()

@@ -16,11 +16,9 @@ import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.KafkaClusterExtension;
-import io.synergysched.topologies.TopicProvisioner;
 import io.synergysched.topologies.query.EngineView;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
-import io.synergysched.trainer.ModelTrainerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -71,14 +68,7 @@ class RouterPipelineIT {
 
   @Test
   void shouldRouteEveryRequestExactlyOnceWhenARouterDiesMidTransaction() throws Exception {
-    try (Admin admin = KAFKA.admin()) {
-      TopicProvisioner.ensureTopics(admin, 4, (short) 1);
-    }
-    ModelTrainer trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(Map.of(
-        ModelTrainerConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
-        ModelTrainerConfig.APPLICATION_ID, "pipeline-trainer",
-        ModelTrainerConfig.STATE_DIR, dir.resolve("trainer").toString(),
-        ModelTrainerConfig.IQ_PORT, "0")));
+    ModelTrainer trainer = PipelineFixture.trainer(KAFKA, "pipeline-trainer", dir.resolve("trainer"));
     running.add(trainer);
     EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(Map.of(
         EngineConnectorConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
@@ -194,7 +184,7 @@ class RouterPipelineIT {
         RouterConsumerConfig.INSTANCE_ID, instance,
         RouterConsumerConfig.POLICY, "prism",
         RouterConsumerConfig.TRAINER_URL,
-        "http://" + trainer.advertised().host() + ":" + trainer.advertised().port(),
+        PipelineFixture.trainerUrl(trainer),
         "kafka.transaction.timeout.ms", "3000",
         "kafka.session.timeout.ms", "6000")));
   }

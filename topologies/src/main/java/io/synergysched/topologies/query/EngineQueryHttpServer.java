@@ -2,6 +2,7 @@ package io.synergysched.topologies.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,6 +72,15 @@ public final class EngineQueryHttpServer implements AutoCloseable {
     server.createContext("/engines", this::engines);
     server.createContext("/health", this::health);
     server.start();
+  }
+
+  /**
+   * Serves {@code handler} under {@code path} on the same port as the queries, e.g. a dashboard or
+   * metrics page of the application that owns this server. Every route goes through the same access
+   * rules as the query endpoints.
+   */
+  public void route(String path, HttpHandler handler) {
+    server.createContext(path, handler);
   }
 
   /** The port actually bound. */

@@ -1,6 +1,7 @@
 package io.synergysched.cli;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.synergysched.core.config.HttpAccess;
 import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
@@ -240,6 +241,8 @@ final class BenchTrainerCommand implements Callable<Integer> {
       settings.put(ModelTrainerConfig.TOPIC_PARTITIONS, Integer.toString(partitions));
       settings.put(ModelTrainerConfig.STATE_CACHE_BYTES, Long.toString(cacheBytes));
       settings.put("kafka.producer.linger.ms", Integer.toString(trainerLingerMs));
+      // the benchmark reads the stores in-process; its HTTP port still needs a (random) token
+      settings.put(HttpAccess.TOKEN, HttpAccess.randomToken());
       try (ModelTrainer trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(settings))) {
         Throughput drain = drain(trainer, inTopic);
         out.printf(Locale.ROOT,

@@ -1,5 +1,6 @@
 package io.synergysched.cli;
 
+import io.synergysched.core.config.HttpAccess;
 import io.synergysched.simulator.SharedDataLocator;
 import io.synergysched.simulator.trace.TraceFormat;
 import io.synergysched.simulator.trace.TraceLoader;
@@ -13,11 +14,13 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The whole control plane, live, on a real trace. */
@@ -33,6 +36,9 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap-servers", description = "an existing Kafka cluster (default: embedded)")
   String bootstrapServers;
+
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--schema-registry-url", description = "Confluent-API registry (default: none)")
   String registryUrl;
@@ -91,6 +97,9 @@ final class DemoCommand implements Callable<Integer> {
     boolean terminal = System.console() != null;
     List<DemoResult> results = new ArrayList<>();
     String stamp = Long.toString(System.currentTimeMillis(), 36);
+    Map<String, String> clientSettings = bootstrapServers == null ? Map.of() : kafka.settings();
+    // the services' HTTP endpoints need a token; each demo makes its own
+    String token = HttpAccess.randomToken();
     for (String policy : policies) {
       System.out.printf("%n== %s: %d requests over %d s (%s x%.1f), engines %s ==%n", policy,
           requests.stream().filter(r -> r.arrivalMs() < durationS * 1000.0).count(), durationS,
@@ -101,6 +110,7 @@ final class DemoCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(stopper);
       try {
         Properties admin = new Properties();
+        admin.putAll(clientSettings);
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin client = Admin.create(admin)) {
           TopicProvisioner.ensureTopics(client, 4, (short) 1);
@@ -108,7 +118,8 @@ final class DemoCommand implements Callable<Integer> {
         String runId = policy.replaceAll("[^A-Za-z0-9-]", "") + "-" + stamp;
         try (DemoRun run = new DemoRun(new DemoRun.Settings(bootstrap, registryUrl, runId, policy,
             engines, requests, sloTtftMs, sloTpotMs, durationS * 1000L, 60_000L,
-            Files.createTempDirectory("synergysched-demo-" + runId + "-")))) {
+            Files.createTempDirectory("synergysched-demo-" + runId + "-"), clientSettings, token))) {
+          System.out.print(run.accessHelp());
           results.add(run.play(System.out, terminal));
         }
       } finally {

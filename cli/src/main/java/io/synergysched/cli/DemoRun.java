@@ -52,7 +52,17 @@ final class DemoRun implements AutoCloseable {
       int sloTpotMs,
       long durationMs,
       long drainMs,
-      Path stateDir) {}
+      Path stateDir,
+      Map<String, String> kafka,
+      String httpToken) {
+
+    /** Without the secrets: a toString of the settings is safe to log. */
+    @Override
+    public String toString() {
+      return "Settings[" + bootstrapServers + ", " + runId + ", " + policy + ", kafka="
+          + io.synergysched.core.config.Secrets.redacting(kafka) + "]";
+    }
+  }
 
   private final Settings settings;
   private final List<AutoCloseable> services = new ArrayList<>();
@@ -84,18 +94,35 @@ final class DemoRun implements AutoCloseable {
         RouterConsumerConfig.GROUP_ID, "demo-router-" + settings.runId(),
         RouterConsumerConfig.POLICY, settings.policy(),
         RouterConsumerConfig.TRAINER_URL,
-        "http://" + trainer.advertised().host() + ":" + trainer.advertised().port(),
+        trainerUrl(),
         "kafka.auto.offset.reset", "latest"))));
     services.add(router);
     Properties client = new Properties();
+    client.putAll(settings.kafka());
     client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     collector = new DemoCollector(client, registry(), settings.runId() + "-",
         "demo-collector-" + settings.runId());
     services.add(collector);
   }
 
+  /** The model-trainer's query API. */
+  String trainerUrl() {
+    return "http://" + trainer.advertised().host() + ":" + trainer.advertised().port();
+  }
+
+  /** How to reach the services' HTTP endpoints while the run lasts. */
+  String accessHelp() {
+    return String.format(Locale.ROOT, "model-trainer queries: %s/engines (also /engines/{id}, /health)"
+        + "%n  token: %s%n  curl -H \"Authorization: Bearer %s\" %s/engines%n", trainerUrl(),
+        settings.httpToken(), settings.httpToken(), trainerUrl());
+  }
+
+  /** The services' settings: these, the cluster's client settings, the HTTP token, the registry. */
   private Map<String, String> withRegistry(Map<String, String> base) {
-    Map<String, String> all = new HashMap<>(base);
+    Map<String, String> all = new HashMap<>();
+    settings.kafka().forEach((k, v) -> all.put("kafka." + k, v));
+    all.put("synergy.http.token", settings.httpToken());
+    all.putAll(base);
     if (settings.schemaRegistryUrl() != null) {
       all.put("schema.registry.url", settings.schemaRegistryUrl());
     }
@@ -112,6 +139,7 @@ final class DemoRun implements AutoCloseable {
     List<TraceRequest> trace = settings.trace().stream()
         .filter(r -> r.arrivalMs() < settings.durationMs()).toList();
     Properties props = new Properties();
+    props.putAll(settings.kafka());
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
     AvroRecordCodec<InferenceRequest> codec = new AvroRecordCodec<>(InferenceRequest.class, registry());

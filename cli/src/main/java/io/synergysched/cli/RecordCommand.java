@@ -7,8 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Dumps topics to an Avro object container file. */
@@ -24,6 +24,9 @@ final class RecordCommand implements Callable<Integer> {
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster")
   String bootstrapServers;
 
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
+
   @Option(names = "--schema-registry-url",
       description = "registry of the Confluent-framed values, if the topics use one")
   String registryUrl;
@@ -37,8 +40,7 @@ final class RecordCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Properties client = new Properties();
-    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties client = kafka.properties(bootstrapServers);
     SchemaRegistryClient registry = registryUrl == null
         ? null : new SchemaRegistryClient(AvroSerdeConfig.withRegistry(registryUrl));
     var counts = TopicRecording.record(client, registry, topics, out);

@@ -5,8 +5,8 @@ import io.synergysched.schemas.serde.SchemaRegistryClient;
 import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.CommonClientConfigs;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Publishes recorded records back to a topic. */
@@ -21,6 +21,9 @@ final class ReplayCommand implements Callable<Integer> {
 
   @Option(names = "--bootstrap-servers", required = true, description = "Kafka cluster")
   String bootstrapServers;
+
+  @Mixin
+  KafkaClientOptions kafka = new KafkaClientOptions();
 
   @Option(names = "--schema-registry-url",
       description = "registry to write Confluent-framed values with (default: single-object)")
@@ -41,8 +44,7 @@ final class ReplayCommand implements Callable<Integer> {
     if (!(speed >= 0) || Double.isInfinite(speed)) {
       throw new IllegalArgumentException("--speed must be >= 0, was " + speed);
     }
-    Properties client = new Properties();
-    client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties client = kafka.properties(bootstrapServers);
     SchemaRegistryClient registry = registryUrl == null
         ? null : new SchemaRegistryClient(AvroSerdeConfig.withRegistry(registryUrl));
     long sent = TopicRecording.replay(client, registry, in, topic, speed, System::nanoTime);

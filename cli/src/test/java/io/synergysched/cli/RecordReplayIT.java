@@ -78,7 +78,8 @@ class RecordReplayIT {
         ModelTrainerConfig.APPLICATION_ID, "record-replay-" + name,
         ModelTrainerConfig.STATE_DIR, dir.resolve(name).toString(),
         ModelTrainerConfig.IQ_PORT, "0",
-        ModelTrainerConfig.TOPIC_PARTITIONS, "3")));
+        ModelTrainerConfig.TOPIC_PARTITIONS, "3",
+        "synergy.http.token", "record-replay-it-token-0123456789")));
   }
 
   private static void produceSteps(String bootstrap) throws Exception {

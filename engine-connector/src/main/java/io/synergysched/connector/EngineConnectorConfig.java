@@ -1,10 +1,10 @@
 package io.synergysched.connector;
 
-import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.core.config.KafkaClientSettings;
+import io.synergysched.core.config.Secrets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,7 +24,8 @@ import java.util.Map;
  * @param seed seed of that noise
  * @param heartbeat interval of registry heartbeats, positive
  * @param bufferCapacity records buffered while Kafka is away, &gt; 0
- * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed)
+ * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed; security settings
+ *     checked by {@link KafkaClientSettings}), given to every client: consumer, producer
  * @param backend {@code sim} (simulated engines, {@code synergy.engines*} keys) or {@code vllm}
  *     (one vLLM server, {@code synergy.vllm.*} keys)
  */
@@ -70,7 +71,7 @@ public record EngineConnectorConfig(
 
   public EngineConnectorConfig {
     engines = List.copyOf(engines);
-    kafka = Map.copyOf(kafka);
+    kafka = Secrets.redacting(kafka);
   }
 
   /**
@@ -110,12 +111,7 @@ public record EngineConnectorConfig(
       throw new IllegalArgumentException(
           BUFFER_CAPACITY + " must be in [1, 10000000], was " + capacity);
     }
-    Map<String, String> kafka = new LinkedHashMap<>();
-    settings.forEach((k, v) -> {
-      if (k.startsWith(ConfigLoader.KAFKA_PREFIX)) {
-        kafka.put(k.substring(ConfigLoader.KAFKA_PREFIX.length()), v);
-      }
-    });
+    Map<String, String> kafka = KafkaClientSettings.fromSettings(settings);
     String registry = settings.get(SCHEMA_REGISTRY_URL);
     String profiles = settings.get(PROFILES);
     String backend = settings.getOrDefault(BACKEND, "sim").trim();

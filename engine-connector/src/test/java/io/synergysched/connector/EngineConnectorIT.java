@@ -86,7 +86,8 @@ class EngineConnectorIT {
         ModelTrainerConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
         ModelTrainerConfig.APPLICATION_ID, "connector-it-trainer",
         ModelTrainerConfig.STATE_DIR, stateDir.resolve("trainer").toString(),
-        ModelTrainerConfig.IQ_PORT, "0")));
+        ModelTrainerConfig.IQ_PORT, "0",
+        "synergy.http.token", "connector-it-token-0123456789")));
     running.add(trainer);
     EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(Map.of(
         EngineConnectorConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),

@@ -49,7 +49,7 @@ public final class ModelTrainer implements AutoCloseable {
       }
     }
     ObjectMapper json = new ObjectMapper().findAndRegisterModules();
-    http = new EngineQueryHttpServer(json, config.bindHost(), config.port());
+    http = new EngineQueryHttpServer(json, config.bindHost(), config.port(), config.http());
     advertised = new HostInfo(config.advertisedHost(), http.port());
     SchemaRegistryClient registry =
         config.schemaRegistryUrl() == null
@@ -70,7 +70,7 @@ public final class ModelTrainer implements AutoCloseable {
           return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
               .StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-    queries = new EngineQueryService(streams, advertised, json, Duration.ofSeconds(5));
+    queries = new EngineQueryService(streams, advertised, json, Duration.ofSeconds(5), config.http());
     http.serve(queries, () -> streams.state().name());
     streams.start();
     LOG.info("model-trainer {} serving queries on http://{}", config.applicationId(), advertised);

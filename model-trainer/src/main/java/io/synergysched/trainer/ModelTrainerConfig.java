@@ -1,9 +1,10 @@
 package io.synergysched.trainer;
 
-import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.core.config.HttpAccess;
+import io.synergysched.core.config.KafkaClientSettings;
+import io.synergysched.core.config.Secrets;
 import io.synergysched.core.model.StepLatencyModelConfig;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,7 +30,9 @@ import java.util.stream.Stream;
  * @param topicPartitions partitions of topics this instance creates, &gt; 0
  * @param replicationFactor replication of topics it creates and of changelogs, &gt; 0
  * @param modelConfig the online model's settings ({@code synergy.model.*})
- * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed)
+ * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed; security settings
+ *     checked by {@link KafkaClientSettings}), given to every client: admin, Streams
+ * @param http who may call the query API, and how this instance calls its peers'
  */
 public record ModelTrainerConfig(
     String bootstrapServers,
@@ -47,7 +50,8 @@ public record ModelTrainerConfig(
     int topicPartitions,
     short replicationFactor,
     StepLatencyModelConfig modelConfig,
-    Map<String, String> kafka) {
+    Map<String, String> kafka,
+    HttpAccess http) {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String APPLICATION_ID = "application.id";
@@ -99,11 +103,11 @@ public record ModelTrainerConfig(
                   STATE_CACHE_BYTES,
                   TOPIC_PARTITIONS,
                   REPLICATION_FACTOR),
-              MODEL_KEYS.stream())
+              Stream.concat(MODEL_KEYS.stream(), HttpAccess.KEYS.stream()))
           .toList();
 
   public ModelTrainerConfig {
-    kafka = Map.copyOf(kafka);
+    kafka = Secrets.redacting(kafka);
   }
 
   /**
@@ -122,13 +126,7 @@ public record ModelTrainerConfig(
           PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, was '" + guarantee + "'");
     }
     String host = settings.getOrDefault(IQ_HOST, "127.0.0.1");
-    Map<String, String> kafka = new LinkedHashMap<>();
-    settings.forEach(
-        (k, v) -> {
-          if (k.startsWith(ConfigLoader.KAFKA_PREFIX)) {
-            kafka.put(k.substring(ConfigLoader.KAFKA_PREFIX.length()), v);
-          }
-        });
+    Map<String, String> kafka = KafkaClientSettings.fromSettings(settings);
     String registry = settings.get(SCHEMA_REGISTRY_URL);
     return new ModelTrainerConfig(
         bootstrap.trim(),
@@ -148,7 +146,8 @@ public record ModelTrainerConfig(
         intIn(settings, TOPIC_PARTITIONS, 4, 1, 10_000),
         (short) intIn(settings, REPLICATION_FACTOR, 1, 1, 16),
         StepLatencyModelConfig.fromProperties(settings),
-        kafka);
+        kafka,
+        HttpAccess.fromSettings(settings));
   }
 
   private static String nonBlank(Map<String, String> settings, String key, String fallback) {

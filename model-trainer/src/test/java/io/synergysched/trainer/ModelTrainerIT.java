@@ -41,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300) // a hang guard, not a speed assertion
 class ModelTrainerIT {
 
+  private static final String TOKEN = "model-trainer-it-token-0123456789";
+
   private static final int ENGINES = 8;
   private static final int STEPS = 150;
   private static final Duration DEADLINE = Duration.ofSeconds(90);
@@ -125,6 +127,7 @@ class ModelTrainerIT {
     settings.put(ModelTrainerConfig.IQ_PORT, "0");
     settings.put(ModelTrainerConfig.TOPIC_PARTITIONS, "4");
     settings.put("kafka.session.timeout.ms", "10000");
+    settings.put("synergy.http.token", TOKEN);
     ModelTrainer trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(settings));
     running.add(trainer);
     return trainer;
@@ -212,7 +215,8 @@ class ModelTrainerIT {
 
   private static String get(ModelTrainer trainer, String path) throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://" + hostOf(trainer) + path)).GET().build(),
+        HttpRequest.newBuilder(URI.create("http://" + hostOf(trainer) + path))
+            .header("Authorization", "Bearer " + TOKEN).GET().build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("GET %s: %s", path, response.body()).isEqualTo(200);
     return response.body();

@@ -165,9 +165,9 @@ public final class RouterConsumer implements AutoCloseable {
     out.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
     producer = new KafkaProducer<>(out, new StringSerializer(), new ByteArraySerializer());
 
-    metrics = new RouterMetrics(config.policy(), config.metricsPort());
+    metrics = new RouterMetrics(config.policy(), config.metricsPort(), config.http());
     poller = new TrainerSnapshotPoller(
-        config.trainerUrl(), config.snapshotInterval(), System::currentTimeMillis);
+        config.trainerUrl(), config.snapshotInterval(), System::currentTimeMillis, config.http());
     loop = new Thread(this::run, "router-" + config.instanceId());
   }
 
@@ -521,6 +521,9 @@ public final class RouterConsumer implements AutoCloseable {
     if (r.getRequestId().isBlank()) {
       return "requestId is empty";
     }
+    if (r.getRequestId().length() > 256) {
+      return "requestId longer than 256 characters";
+    }
     if (r.getPromptTokens() <= 0 || r.getPromptTokens() > 10_000_000) {
       return "promptTokens must be in [1, 10000000], was " + r.getPromptTokens();
     }
@@ -532,6 +535,15 @@ public final class RouterConsumer implements AutoCloseable {
     }
     if (r.getSloTtftMs() <= 0 || r.getSloTpotMs() <= 0) {
       return "SLO targets must be positive";
+    }
+    if (r.getSloTtftMs() > 86_400_000 || r.getSloTpotMs() > 86_400_000) {
+      return "SLO targets beyond a day";
+    }
+    if (r.getPrefixBlockHashes() != null && r.getPrefixBlockHashes().size() > r.getPromptTokens()) {
+      return "more prefix block hashes (" + r.getPrefixBlockHashes().size() + ") than prompt tokens";
+    }
+    if (r.getSessionId() != null && r.getSessionId().length() > 1024) {
+      return "sessionId longer than 1024 characters";
     }
     if (r.getArrivalTimeMs() < 0) {
       return "arrivalTimeMs is negative";

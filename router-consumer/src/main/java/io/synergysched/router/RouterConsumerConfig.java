@@ -1,11 +1,13 @@
 package io.synergysched.router;
 
-import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.core.config.HttpAccess;
+import io.synergysched.core.config.KafkaClientSettings;
+import io.synergysched.core.config.Secrets;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Settings of one router-consumer instance. Build with {@link #fromSettings}; a bad value fails
@@ -21,7 +23,9 @@ import java.util.Map;
  * @param snapshotInterval how often engine state is polled from the model-trainer
  * @param engineTimeout an engine whose last heartbeat is older than this is not routed to
  * @param metricsPort port of the Prometheus endpoint ({@code /metrics}), 0 for any free one, -1 off
- * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed)
+ * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed; security settings
+ *     checked by {@link KafkaClientSettings}), given to every client: consumers, producer
+ * @param http who may read {@code /metrics}, and how this instance calls the model-trainer
  */
 public record RouterConsumerConfig(
     String bootstrapServers,
@@ -33,7 +37,8 @@ public record RouterConsumerConfig(
     Duration snapshotInterval,
     Duration engineTimeout,
     int metricsPort,
-    Map<String, String> kafka) {
+    Map<String, String> kafka,
+    HttpAccess http) {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -45,11 +50,12 @@ public record RouterConsumerConfig(
   public static final String ENGINE_TIMEOUT_MS = "synergy.router.engine-timeout.ms";
   public static final String METRICS_PORT = "synergy.router.metrics.port";
 
-  public static final List<String> KEYS = List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, GROUP_ID,
-      INSTANCE_ID, POLICY, TRAINER_URL, SNAPSHOT_MS, ENGINE_TIMEOUT_MS, METRICS_PORT);
+  public static final List<String> KEYS = Stream.concat(Stream.of(BOOTSTRAP_SERVERS,
+      SCHEMA_REGISTRY_URL, GROUP_ID, INSTANCE_ID, POLICY, TRAINER_URL, SNAPSHOT_MS,
+      ENGINE_TIMEOUT_MS, METRICS_PORT), HttpAccess.KEYS.stream()).toList();
 
   public RouterConsumerConfig {
-    kafka = Map.copyOf(kafka);
+    kafka = Secrets.redacting(kafka);
   }
 
   /**
@@ -79,12 +85,7 @@ public record RouterConsumerConfig(
       throw new IllegalArgumentException(
           TRAINER_URL + " must be an http(s) URL with a host, was '" + trainer + "'");
     }
-    Map<String, String> kafka = new LinkedHashMap<>();
-    settings.forEach((k, v) -> {
-      if (k.startsWith(ConfigLoader.KAFKA_PREFIX)) {
-        kafka.put(k.substring(ConfigLoader.KAFKA_PREFIX.length()), v);
-      }
-    });
+    Map<String, String> kafka = KafkaClientSettings.fromSettings(settings);
     String registry = settings.get(SCHEMA_REGISTRY_URL);
     return new RouterConsumerConfig(
         bootstrap.trim(),
@@ -96,7 +97,8 @@ public record RouterConsumerConfig(
         Duration.ofMillis(whole(settings, SNAPSHOT_MS, 50, 1, 60_000)),
         Duration.ofMillis(whole(settings, ENGINE_TIMEOUT_MS, 3_000, 10, 3_600_000)),
         (int) whole(settings, METRICS_PORT, -1, -1, 65_535),
-        kafka);
+        kafka,
+        HttpAccess.fromSettings(settings));
   }
 
   private static long whole(Map<String, String> settings, String key, long fallback, long min,

@@ -1,6 +1,8 @@
 package io.synergysched.router;
 
 import com.sun.net.httpserver.HttpServer;
+import io.synergysched.core.config.HttpAccess;
+import io.synergysched.topologies.http.HttpAccessFilter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The router's Prometheus metrics: decisions by outcome, decision latency, engine-state snapshot
  * age, requests routed per engine, dead letters; served at {@code GET /metrics} when a port is
- * configured.
+ * configured, behind an {@link HttpAccessFilter} (limits, and a bearer token unless disabled).
  */
 final class RouterMetrics implements AutoCloseable {
 
@@ -31,7 +33,7 @@ final class RouterMetrics implements AutoCloseable {
   private final Map<String, Counter> routedPerEngine = new ConcurrentHashMap<>();
   private final HttpServer server;
 
-  RouterMetrics(String policy, int port) throws IOException {
+  RouterMetrics(String policy, int port, HttpAccess access) throws IOException {
     registry.config().commonTags("policy", policy);
     decisionLatency = Timer.builder("synergy.router.decision.latency")
         .description("time to decide one request")
@@ -45,14 +47,15 @@ final class RouterMetrics implements AutoCloseable {
         .register(registry);
     if (port >= 0) {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
-      server.createContext("/metrics", exchange -> {
+      HttpAccessFilter.protect(server.createContext("/metrics", exchange -> {
         byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
         exchange.sendResponseHeaders(200, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
         }
-      });
+      }), access);
+      HttpAccessFilter.warnIfOpen(access, "the router's /metrics on port " + port());
       server.start();
     } else {
       server = null;

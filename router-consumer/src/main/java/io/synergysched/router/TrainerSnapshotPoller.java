@@ -1,6 +1,7 @@
 package io.synergysched.router;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synergysched.core.config.HttpAccess;
 import io.synergysched.topologies.query.EngineView;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -37,8 +38,11 @@ final class TrainerSnapshotPoller implements AutoCloseable {
   private final AtomicReference<Snapshot> latest = new AtomicReference<>();
   private final AtomicLong failures = new AtomicLong();
   private final ScheduledExecutorService timer;
+  private final HttpAccess access;
 
-  TrainerSnapshotPoller(URI trainerUrl, Duration interval, LongSupplier clock) {
+  /** @param access how to authenticate to the model-trainer */
+  TrainerSnapshotPoller(URI trainerUrl, Duration interval, LongSupplier clock, HttpAccess access) {
+    this.access = access;
     String base = trainerUrl.toString();
     this.enginesUri = URI.create((base.endsWith("/") ? base : base + "/") + "engines");
     this.clock = clock;
@@ -62,11 +66,15 @@ final class TrainerSnapshotPoller implements AutoCloseable {
 
   private void poll() {
     try {
-      HttpResponse<String> response = http.send(
-          HttpRequest.newBuilder(enginesUri).timeout(Duration.ofSeconds(2)).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(enginesUri).timeout(Duration.ofSeconds(2)).GET();
+      access.authorizationHeader().ifPresent(value -> request.header("Authorization", value));
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() != 200) {
-        failures.incrementAndGet();
+        if (failures.incrementAndGet() % 100 == 1) {
+          LOG.warn("{} answered HTTP {}{}", enginesUri, response.statusCode(),
+              response.statusCode() == 401 ? " (check synergy.http.token)" : "");
+        }
         return;
       }
       List<EngineView> engines = List.of(json.readValue(response.body(), EngineView[].class));

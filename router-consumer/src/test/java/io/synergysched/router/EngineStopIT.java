@@ -71,7 +71,8 @@ class EngineStopIT {
         RouterConsumerConfig.POLICY, "least-request-local",
         RouterConsumerConfig.ENGINE_TIMEOUT_MS, String.valueOf(ENGINE_TIMEOUT_MS),
         RouterConsumerConfig.TRAINER_URL,
-        PipelineFixture.trainerUrl(trainer))));
+        PipelineFixture.trainerUrl(trainer),
+        "synergy.http.token", PipelineFixture.TOKEN)));
     running.add(router);
 
     int total = 240;

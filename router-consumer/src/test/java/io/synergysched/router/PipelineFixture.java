@@ -32,6 +32,9 @@ final class PipelineFixture {
   static final AvroRecordCodec<InferenceRequest> REQUESTS =
       new AvroRecordCodec<>(InferenceRequest.class, (SchemaRegistryClient) null);
 
+  /** The bearer token of the services' HTTP endpoints in these tests. */
+  static final String TOKEN = "router-it-token-0123456789abcdef";
+
   private PipelineFixture() {}
 
   /** Creates the topics and starts a model-trainer with its query API on a free port. */
@@ -44,7 +47,8 @@ final class PipelineFixture {
         ModelTrainerConfig.BOOTSTRAP_SERVERS, kafka.bootstrapServers(),
         ModelTrainerConfig.APPLICATION_ID, applicationId,
         ModelTrainerConfig.STATE_DIR, stateDir.toString(),
-        ModelTrainerConfig.IQ_PORT, "0")));
+        ModelTrainerConfig.IQ_PORT, "0",
+        "synergy.http.token", TOKEN)));
   }
 
   /** The trainer's query API, as a router's {@code synergy.router.trainer-url}. */
@@ -64,7 +68,13 @@ final class PipelineFixture {
   }
 
   static KafkaProducer<String, byte[]> producer(KafkaClusterExtension kafka) {
-    Properties props = kafka.clientProperties();
+    return producer(kafka.clientProperties());
+  }
+
+  /** A producer with these client settings ({@code bootstrap.servers} and security). */
+  static KafkaProducer<String, byte[]> producer(Properties client) {
+    Properties props = new Properties();
+    props.putAll(client);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
   }
@@ -77,7 +87,14 @@ final class PipelineFixture {
   /** A read_committed consumer of {@code topics} from their start. */
   static KafkaConsumer<String, byte[]> committedReader(KafkaClusterExtension kafka, String group,
       List<String> topics) {
-    Properties props = kafka.clientProperties();
+    return committedReader(kafka.clientProperties(), group, topics);
+  }
+
+  /** A read_committed consumer with these client settings of {@code topics} from their start. */
+  static KafkaConsumer<String, byte[]> committedReader(Properties client, String group,
+      List<String> topics) {
+    Properties props = new Properties();
+    props.putAll(client);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

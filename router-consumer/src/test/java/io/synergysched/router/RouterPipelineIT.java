@@ -186,6 +186,7 @@ class RouterPipelineIT {
         RouterConsumerConfig.TRAINER_URL,
         PipelineFixture.trainerUrl(trainer),
         "kafka.transaction.timeout.ms", "3000",
-        "kafka.session.timeout.ms", "6000")));
+        "kafka.session.timeout.ms", "6000",
+        "synergy.http.token", PipelineFixture.TOKEN)));
   }
 }

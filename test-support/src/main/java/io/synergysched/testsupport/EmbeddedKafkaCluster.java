@@ -1,7 +1,18 @@
 package io.synergysched.testsupport;
 
+import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -17,13 +28,21 @@ import org.apache.kafka.common.test.TestKitNodes;
  *   props.put("bootstrap.servers", kafka.bootstrapServers());
  * }
  * }</pre>
+ *
+ * <p>With a {@link SaslSslListener} ({@link #start(int, Map, SaslSslListener)}) every broker also
+ * has a client listener that requires TLS and SASL/SCRAM-SHA-512 ({@link #secureBootstrapServers()},
+ * users made with {@link #createScramUser}); the default plaintext setup is unchanged.
  */
 public final class EmbeddedKafkaCluster implements AutoCloseable {
 
-  private final KafkaClusterTestKit cluster;
+  private static final Duration SECURE_READY_TIMEOUT = Duration.ofSeconds(30);
 
-  private EmbeddedKafkaCluster(KafkaClusterTestKit cluster) {
+  private final KafkaClusterTestKit cluster;
+  private final SaslSslListener secure;
+
+  private EmbeddedKafkaCluster(KafkaClusterTestKit cluster, SaslSslListener secure) {
     this.cluster = cluster;
+    this.secure = secure;
   }
 
   /** Starts {@code brokers} nodes with default settings and waits until all are ready. */
@@ -40,6 +59,16 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
    */
   public static EmbeddedKafkaCluster start(int brokers, Map<String, Object> brokerConfig)
       throws Exception {
+    return start(brokers, brokerConfig, null);
+  }
+
+  /**
+   * Starts {@code brokers} nodes and waits until all are ready.
+   *
+   * @param secure a client listener requiring TLS and SASL/SCRAM to add to every broker, or null
+   */
+  public static EmbeddedKafkaCluster start(int brokers, Map<String, Object> brokerConfig,
+      SaslSslListener secure) throws Exception {
     if (brokers < 1) {
       throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
     }
@@ -53,13 +82,17 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     settings.put("group.initial.rebalance.delay.ms", 0);
     // topics are created on purpose (Streams does not create its sources); a typo must fail loudly
     settings.put("auto.create.topics.enable", false);
-    settings.putAll(brokerConfig);
     TestKitNodes nodes =
         new TestKitNodes.Builder()
             .setCombined(true)
             .setNumBrokerNodes(brokers)
             .setNumControllerNodes(brokers)
             .build();
+    if (secure != null) {
+      settings.putAll(secure.brokerConfig(nodes.brokerListenerName().value(),
+          nodes.controllerListenerName().value()));
+    }
+    settings.putAll(brokerConfig);
     KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
     settings.forEach(builder::setConfigProp);
     KafkaClusterTestKit cluster = builder.build();
@@ -71,12 +104,63 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
-    return new EmbeddedKafkaCluster(cluster);
+    return new EmbeddedKafkaCluster(cluster, secure);
   }
 
   /** The {@code bootstrap.servers} value for clients of this cluster. */
   public String bootstrapServers() {
     return cluster.bootstrapServers();
+  }
+
+  /** The {@code bootstrap.servers} value of the TLS + SASL/SCRAM listener. */
+  public String secureBootstrapServers() {
+    SaslSslListener listener = secureListener();
+    ListenerName name = ListenerName.normalised(SaslSslListener.NAME);
+    return cluster.brokers().values().stream()
+        .map(broker -> "localhost:" + broker.boundPort(name))
+        .collect(Collectors.joining(","));
+  }
+
+  /** The secure listener, for its client settings. */
+  public SaslSslListener secureListener() {
+    if (secure == null) {
+      throw new IllegalStateException("this cluster was started without a SaslSslListener");
+    }
+    return secure;
+  }
+
+  /**
+   * Creates (or updates) a SCRAM-SHA-512 user through the Admin API, then waits until the secure
+   * listener authenticates it.
+   */
+  public void createScramUser(String user, String password) throws Exception {
+    SaslSslListener listener = secureListener();
+    Properties plain = new Properties();
+    plain.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    try (Admin admin = Admin.create(plain)) {
+      admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+          new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+          .all().get(30, TimeUnit.SECONDS);
+    }
+    Properties client = new Properties();
+    client.putAll(listener.clientSettings(user, password));
+    client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, secureBootstrapServers());
+    client.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
+    client.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    long deadline = System.nanoTime() + SECURE_READY_TIMEOUT.toNanos();
+    while (true) {
+      // the credential reaches the brokers through the metadata log, a moment after the answer
+      try (Admin admin = Admin.create(client)) {
+        admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
+        return;
+      } catch (Exception e) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("user " + user + " cannot authenticate on the secure"
+              + " listener: " + e.getClass().getSimpleName(), e);
+        }
+        Thread.sleep(100);
+      }
+    }
   }
 
   /** The underlying test kit, for tests that stop and restart brokers. */
@@ -87,6 +171,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   /** Stops every node and deletes its data. */
   @Override
   public void close() throws Exception {
-    cluster.close();
+    try {
+      cluster.close();
+    } finally {
+      if (secure != null) {
+        secure.delete();
+      }
+    }
   }
 }

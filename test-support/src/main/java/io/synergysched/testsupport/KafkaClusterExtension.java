@@ -36,6 +36,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
 
   private final int brokers;
   private final Map<String, Object> brokerConfig = new HashMap<>();
+  private boolean secure;
   private EmbeddedKafkaCluster cluster;
 
   private KafkaClusterExtension(int brokers) {
@@ -56,6 +57,15 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
     return this;
   }
 
+  /**
+   * Adds a client listener that requires TLS and SASL/SCRAM-SHA-512 (see {@link SaslSslListener});
+   * its address is {@link #secureBootstrapServers()}, its users come from {@link #createScramUser}.
+   */
+  public KafkaClusterExtension withSaslSslListener() {
+    this.secure = true;
+    return this;
+  }
+
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
     start();
@@ -69,7 +79,8 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   /** Starts the cluster and waits until every broker is ready. Called by JUnit before all tests. */
   public void start() throws Exception {
     if (cluster == null) {
-      cluster = EmbeddedKafkaCluster.start(brokers, brokerConfig);
+      cluster = EmbeddedKafkaCluster.start(brokers, brokerConfig,
+          secure ? SaslSslListener.generate() : null);
     }
   }
 
@@ -85,6 +96,21 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   /** The {@code bootstrap.servers} value for clients of this cluster. */
   public String bootstrapServers() {
     return running().bootstrapServers();
+  }
+
+  /** The {@code bootstrap.servers} value of the TLS + SASL/SCRAM listener. */
+  public String secureBootstrapServers() {
+    return running().secureBootstrapServers();
+  }
+
+  /** The TLS + SASL/SCRAM listener, for its client settings. */
+  public SaslSslListener secureListener() {
+    return running().secureListener();
+  }
+
+  /** Creates a SCRAM-SHA-512 user; see {@link EmbeddedKafkaCluster#createScramUser}. */
+  public void createScramUser(String user, String password) throws Exception {
+    running().createScramUser(user, password);
   }
 
   /** The underlying test kit, for tests that stop and restart brokers. */

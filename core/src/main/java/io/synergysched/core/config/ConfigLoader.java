@@ -20,6 +20,14 @@ import java.util.TreeSet;
  * bootstrap.servers} is {@code SYNERGY_BOOTSTRAP_SERVERS}, {@code synergy.iq.port} is {@code
  * SYNERGY_IQ_PORT}. Keys starting with {@code kafka.} pass through to the Kafka clients with the
  * prefix removed; any other key a component does not know fails fast, naming it.
+ *
+ * <p>Kafka client settings from the environment: every variable {@code SYNERGY_KAFKA_<NAME>} is the
+ * key {@code kafka.<name>}, {@code <NAME>} lower-cased with underscores as dots ({@code
+ * SYNERGY_KAFKA_SECURITY_PROTOCOL} is {@code kafka.security.protocol}, {@code
+ * SYNERGY_KAFKA_SASL_JAAS_CONFIG} is {@code kafka.sasl.jaas.config}, {@code
+ * SYNERGY_KAFKA_SSL_TRUSTSTORE_LOCATION} is {@code kafka.ssl.truststore.location}). Kafka's client
+ * keys hold no underscores, so the mapping is exact. {@link KafkaClientSettings} checks the
+ * security settings; {@link Secrets} keeps their secret values out of dumps.
  */
 public final class ConfigLoader {
 
@@ -40,13 +48,7 @@ public final class ConfigLoader {
       Collection<String> knownKeys) {
     Map<String, String> settings = new TreeMap<>();
     if (file != null) {
-      Properties properties = new Properties();
-      try (Reader reader = Files.newBufferedReader(file)) {
-        properties.load(reader);
-      } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read config file " + file + ": " + e, e);
-      }
-      properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k).trim()));
+      settings.putAll(readFile(file));
     }
     for (String key : knownKeys) {
       String value = env.get(envName(key));
@@ -97,6 +99,23 @@ public final class ConfigLoader {
       }
     }
     return load(file, env, overrides, knownKeys);
+  }
+
+  /**
+   * The settings of a properties file, values trimmed.
+   *
+   * @throws IllegalArgumentException naming the file when it cannot be read
+   */
+  public static Map<String, String> readFile(Path file) {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read config file " + file + ": " + e, e);
+    }
+    Map<String, String> settings = new TreeMap<>();
+    properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k).trim()));
+    return settings;
   }
 
   /** The environment variable that overrides {@code key}. */

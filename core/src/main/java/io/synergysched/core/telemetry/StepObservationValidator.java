@@ -9,6 +9,18 @@ public final class StepObservationValidator {
   /** Longer than any real step; a value above it is a unit error or a stuck clock. */
   public static final long MAX_DURATION_US = 600_000_000L;
 
+  /**
+   * More tokens than any engine batches in one step (prefill tokens, decoding sequences): 2^21.
+   * Also keeps the squared-chunk arithmetic below far from overflow.
+   */
+  public static final long MAX_STEP_TOKENS = 1L << 21;
+
+  /** Longer than any model's context window (tokens per sequence): 2^23. */
+  public static final long MAX_CONTEXT_TOKENS = 1L << 23;
+
+  /** More requests than any engine queues or runs at once. */
+  public static final long MAX_QUEUE = 10_000_000L;
+
   private StepObservationValidator() {}
 
   /** The first reason {@code step} is implausible, or null when it is plausible. */
@@ -39,6 +51,18 @@ public final class StepObservationValidator {
         || step.preemptions() < 0
         || step.tokenBudget() < 0) {
       return "a count is negative: " + step;
+    }
+    if (step.prefillTokens() > MAX_STEP_TOKENS || step.decodeSeqs() > MAX_STEP_TOKENS) {
+      return "more than " + MAX_STEP_TOKENS + " prefill tokens or decoding sequences in one step"
+          + " (prefillTokens " + step.prefillTokens() + ", decodeSeqs " + step.decodeSeqs() + ")";
+    }
+    if (step.decodeContextSum() > step.decodeSeqs() * MAX_CONTEXT_TOKENS
+        || step.prefillCachedContext() > step.prefillChunks() * MAX_CONTEXT_TOKENS) {
+      return "contexts longer than " + MAX_CONTEXT_TOKENS + " tokens per sequence";
+    }
+    if (step.waiting() > MAX_QUEUE || step.running() > MAX_QUEUE || step.preemptions() > MAX_QUEUE) {
+      return "queue counts beyond " + MAX_QUEUE + " (waiting " + step.waiting() + ", running "
+          + step.running() + ", preemptions " + step.preemptions() + ")";
     }
     if (step.totalTokens() <= 0) {
       return "the step processed no tokens (no prefill and no decodes)";

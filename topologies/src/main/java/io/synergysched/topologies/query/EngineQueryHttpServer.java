@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import io.synergysched.core.config.HttpAccess;
+import io.synergysched.topologies.http.HttpAccessFilter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -27,8 +29,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}: the Kafka Streams state.
  * </ul>
  *
- * Answers 404 for an unknown engine or path, 405 for other methods, 503 with {@code Retry-After}
- * while the stores are not queryable (starting, rebalancing, a peer down).
+ * Answers 404 for an unknown engine or path, 405 for other methods, 400 for a bad query parameter
+ * or an engine id longer than {@value #MAX_ENGINE_ID_LENGTH} characters, 503 with {@code
+ * Retry-After} while the stores are not queryable (starting, rebalancing, a peer down).
+ *
+ * <p>Every route, those of {@link #route} too, sits behind an {@link HttpAccessFilter}: request
+ * limits and, unless disabled, bearer-token authentication.
  */
 public final class EngineQueryHttpServer implements AutoCloseable {
 
@@ -36,7 +42,11 @@ public final class EngineQueryHttpServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  /** Longest engine id a query may name. */
+  public static final int MAX_ENGINE_ID_LENGTH = 256;
+
   private final ObjectMapper json;
+  private final HttpAccess access;
   private EngineQueryService queries;
   private Supplier<String> state;
 
@@ -46,9 +56,12 @@ public final class EngineQueryHttpServer implements AutoCloseable {
    *
    * @param bindHost interface to listen on, e.g. 127.0.0.1
    * @param port port, or 0 for any free one (see {@link #port()})
+   * @param access who may call (see {@link HttpAccess})
    */
-  public EngineQueryHttpServer(ObjectMapper json, String bindHost, int port) throws IOException {
+  public EngineQueryHttpServer(ObjectMapper json, String bindHost, int port, HttpAccess access)
+      throws IOException {
     this.json = json;
+    this.access = access;
     this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
     this.executor =
         Executors.newFixedThreadPool(
@@ -69,8 +82,9 @@ public final class EngineQueryHttpServer implements AutoCloseable {
   public void serve(EngineQueryService engineQueries, Supplier<String> applicationState) {
     this.queries = engineQueries;
     this.state = applicationState;
-    server.createContext("/engines", this::engines);
-    server.createContext("/health", this::health);
+    route("/engines", this::engines);
+    route("/health", this::health);
+    HttpAccessFilter.warnIfOpen(access, "the query API on port " + port());
     server.start();
   }
 
@@ -80,7 +94,7 @@ public final class EngineQueryHttpServer implements AutoCloseable {
    * rules as the query endpoints.
    */
   public void route(String path, HttpHandler handler) {
-    server.createContext(path, handler);
+    HttpAccessFilter.protect(server.createContext(path, handler), access);
   }
 
   /** The port actually bound. */
@@ -115,14 +129,37 @@ public final class EngineQueryHttpServer implements AutoCloseable {
         return;
       }
       String path = exchange.getRequestURI().getPath();
-      boolean local = "local=true".equals(exchange.getRequestURI().getQuery());
+      Map<String, String> params;
+      try {
+        params = HttpAccessFilter.queryParameters(exchange.getRequestURI());
+      } catch (IllegalArgumentException e) {
+        send(exchange, 400, Map.of("error", "malformed query string"));
+        return;
+      }
+      String localText = params.getOrDefault("local", "false");
+      if (!localText.equals("true") && !localText.equals("false")) {
+        send(exchange, 400, Map.of("error", "local must be true or false"));
+        return;
+      }
+      for (String name : params.keySet()) {
+        if (!name.equals("local") && !name.equals(HttpAccessFilter.TOKEN_PARAMETER)) {
+          send(exchange, 400, Map.of("error", "unknown query parameter"));
+          return;
+        }
+      }
+      boolean local = localText.equals("true");
       if (path.equals("/engines") || path.equals("/engines/")) {
         send(exchange, 200, local ? queries.localEngines() : queries.allEngines());
         return;
       }
       String id = URLDecoder.decode(path.substring("/engines/".length()), StandardCharsets.UTF_8);
       if (id.isEmpty() || id.contains("/")) {
-        send(exchange, 404, Map.of("error", "no such resource: " + path));
+        send(exchange, 404, Map.of("error", "no such resource"));
+        return;
+      }
+      if (id.length() > MAX_ENGINE_ID_LENGTH || id.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+        send(exchange, 400, Map.of("error", "engine id longer than " + MAX_ENGINE_ID_LENGTH
+            + " characters or with control characters"));
         return;
       }
       var view = local ? queries.localEngine(id) : queries.engine(id);
@@ -135,7 +172,8 @@ public final class EngineQueryHttpServer implements AutoCloseable {
       exchange.getResponseHeaders().add("Retry-After", "1");
       send(exchange, 503, Map.of("error", e.getMessage()));
     } catch (RuntimeException e) {
-      LOG.warn("query {} failed", exchange.getRequestURI(), e);
+      // the path only: a query string may hold the access token
+      LOG.warn("query {} failed", exchange.getRequestURI().getPath(), e);
       send(exchange, 500, Map.of("error", String.valueOf(e.getMessage())));
     }
   }

@@ -1,6 +1,7 @@
 package io.synergysched.topologies.query;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synergysched.core.config.HttpAccess;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.topologies.StoreNames;
@@ -40,11 +41,13 @@ public final class EngineQueryService {
   /**
    * @param streams the running application
    * @param self this instance's {@code application.server} host and port
+   * @param access how to authenticate to the peers (the same setting they check callers with)
    */
-  public EngineQueryService(KafkaStreams streams, HostInfo self, ObjectMapper json, Duration timeout) {
+  public EngineQueryService(KafkaStreams streams, HostInfo self, ObjectMapper json, Duration timeout,
+      HttpAccess access) {
     this.streams = streams;
     this.self = self;
-    this.remote = new RemoteEngineClient(json, timeout);
+    this.remote = new RemoteEngineClient(json, timeout, access);
   }
 
   /** One engine, from whichever instance owns it; empty when no instance knows it. */

@@ -2,6 +2,7 @@ package io.synergysched.topologies.query;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synergysched.core.config.HttpAccess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -20,9 +21,11 @@ final class RemoteEngineClient {
   private final HttpClient http;
   private final ObjectMapper json;
   private final Duration timeout;
+  private final HttpAccess access;
 
-  RemoteEngineClient(ObjectMapper json, Duration timeout) {
+  RemoteEngineClient(ObjectMapper json, Duration timeout, HttpAccess access) {
     this.json = json;
+    this.access = access;
     this.timeout = timeout;
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
@@ -43,9 +46,9 @@ final class RemoteEngineClient {
   private HttpResponse<String> get(HostInfo host, String path) {
     URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
     try {
-      return http.send(
-          HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
+      access.authorizationHeader().ifPresent(value -> request.header("Authorization", value));
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new QueryNotReadyException("instance " + host + " did not answer " + uri + ": " + e, e);
     } catch (InterruptedException e) {

@@ -1,0 +1,144 @@
+package io.synergysched.core.config;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Who may call a component's HTTP endpoints (interactive queries, {@code /health}, {@code
+ * /metrics}, dashboards), and how the component calls its peers'. One setting for the whole
+ * deployment: every service checks callers with it and presents it when it calls another.
+ *
+ * <ul>
+ *   <li>{@code synergy.http.auth=token} (the default): every request carries the bearer token of
+ *       {@code synergy.http.token} ({@code SYNERGY_HTTP_TOKEN}), in an {@code Authorization:
+ *       Bearer} header or, for clients that cannot set headers (a browser's EventSource), as the
+ *       {@code access_token} query parameter (RFC 6750 section 2.3);
+ *   <li>{@code synergy.http.auth=none}: no authentication, for local use only; a warning is logged
+ *       at start.
+ * </ul>
+ *
+ * <p>{@link #toString()} never shows the token.
+ */
+public final class HttpAccess {
+
+  public static final String AUTH = "synergy.http.auth";
+  public static final String TOKEN = "synergy.http.token";
+
+  /** The keys of this setting, for a component's list of known keys. */
+  public static final List<String> KEYS = List.of(AUTH, TOKEN);
+
+  /** Shortest token accepted: 16 characters (e.g. 12 random bytes in base64). */
+  public static final int MIN_TOKEN_LENGTH = 16;
+
+  /** How callers authenticate. */
+  public enum Mode {
+    /** Bearer token. */
+    TOKEN,
+    /** None: anyone who reaches the port may call. */
+    NONE
+  }
+
+  private final Mode mode;
+  private final String token;
+  private final byte[] tokenDigest;
+
+  private HttpAccess(Mode mode, String token) {
+    this.mode = mode;
+    this.token = token;
+    this.tokenDigest = token == null ? null : sha256(token);
+  }
+
+  /** Bearer-token access with {@code token}. */
+  public static HttpAccess token(String token) {
+    return fromSettings(Map.of(TOKEN, token));
+  }
+
+  /** A new random token: 32 bytes from a {@link SecureRandom}, base64url (43 characters). */
+  public static String randomToken() {
+    byte[] bytes = new byte[32];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  /** No authentication (local use only). */
+  public static HttpAccess none() {
+    return new HttpAccess(Mode.NONE, null);
+  }
+
+  /**
+   * Reads {@code synergy.http.auth} and {@code synergy.http.token}.
+   *
+   * @throws IllegalArgumentException naming the key, never printing the token
+   */
+  public static HttpAccess fromSettings(Map<String, String> settings) {
+    String modeText = settings.getOrDefault(AUTH, "token").trim().toLowerCase(Locale.ROOT);
+    switch (modeText) {
+      case "none" -> {
+        return none();
+      }
+      case "token" -> {
+        String token = settings.get(TOKEN);
+        if (token == null || token.isBlank()) {
+          throw new IllegalArgumentException(TOKEN + " (environment SYNERGY_HTTP_TOKEN) is required:"
+              + " the HTTP endpoints need a bearer token; set " + AUTH + "=none to serve them"
+              + " without authentication (local use only)");
+        }
+        String trimmed = token.trim();
+        if (trimmed.length() < MIN_TOKEN_LENGTH) {
+          throw new IllegalArgumentException(TOKEN + " must be at least " + MIN_TOKEN_LENGTH
+              + " characters long, was " + trimmed.length());
+        }
+        for (int i = 0; i < trimmed.length(); i++) {
+          char c = trimmed.charAt(i);
+          if (c < 0x21 || c > 0x7e) {
+            throw new IllegalArgumentException(
+                TOKEN + " may hold printable ASCII characters only (no spaces)");
+          }
+        }
+        return new HttpAccess(Mode.TOKEN, trimmed);
+      }
+      default -> throw new IllegalArgumentException(
+          AUTH + " must be token or none, was '" + settings.get(AUTH) + "'");
+    }
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** The {@code Authorization} header value a client sends, empty when access is open. */
+  public Optional<String> authorizationHeader() {
+    return token == null ? Optional.empty() : Optional.of("Bearer " + token);
+  }
+
+  /**
+   * True when {@code presented} is the token. Compares digests in constant time, so the time taken
+   * tells nothing about how much of a guess was right (nor the token's length).
+   */
+  public boolean accepts(String presented) {
+    if (mode == Mode.NONE) {
+      return true;
+    }
+    return presented != null && MessageDigest.isEqual(tokenDigest, sha256(presented));
+  }
+
+  private static byte[] sha256(String text) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return mode == Mode.NONE ? "HttpAccess[none]" : "HttpAccess[token=" + Secrets.HIDDEN + "]";
+  }
+}

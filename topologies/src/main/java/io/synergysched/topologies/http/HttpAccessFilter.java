@@ -1,0 +1,174 @@
+package io.synergysched.topologies.http;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
+import com.sun.net.httpserver.HttpExchange;
+import io.synergysched.core.config.HttpAccess;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gate in front of every HTTP context of a SynergySched service: request limits, then
+ * authentication as {@link HttpAccess} says.
+ *
+ * <ul>
+ *   <li>a request URI longer than {@value #MAX_URI_LENGTH} characters: 414;
+ *   <li>a body larger than {@value #MAX_BODY_BYTES} bytes, or one of unknown length: 413 / 411;
+ *   <li>no credentials: 401 with {@code WWW-Authenticate: Bearer realm="synergysched"};
+ *   <li>a wrong token or another scheme: 401 with {@code error="invalid_token"} (RFC 6750).
+ * </ul>
+ *
+ * The token is read from the {@code Authorization: Bearer} header or, for browser EventSource
+ * which cannot set headers, the {@code access_token} query parameter. A token in a URL can end up
+ * in access logs, proxies' logs and browser history: prefer the header, keep such URLs out of logs
+ * (this service logs paths only, never query strings).
+ */
+public final class HttpAccessFilter extends Filter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpAccessFilter.class);
+
+  /** Longest request URI (path and query) answered. */
+  public static final int MAX_URI_LENGTH = 2048;
+
+  /** Largest request body accepted. */
+  public static final long MAX_BODY_BYTES = 64 * 1024;
+
+  /** The query parameter that may carry the bearer token. */
+  public static final String TOKEN_PARAMETER = "access_token";
+
+  private static final String REALM = "Bearer realm=\"synergysched\"";
+
+  private final HttpAccess access;
+
+  public HttpAccessFilter(HttpAccess access) {
+    this.access = access;
+  }
+
+  /**
+   * Puts a filter for {@code access} in front of {@code context}.
+   *
+   * @return the context
+   */
+  public static HttpContext protect(HttpContext context, HttpAccess access) {
+    context.getFilters().add(new HttpAccessFilter(access));
+    return context;
+  }
+
+  /** Logs, once per server, that its endpoints are open to anyone who reaches {@code where}. */
+  public static void warnIfOpen(HttpAccess access, String where) {
+    if (access.mode() == HttpAccess.Mode.NONE) {
+      LOG.warn("HTTP authentication is OFF for {} ({}=none): anyone who can reach the port can"
+          + " read it; use this for local runs only", where, HttpAccess.AUTH);
+    }
+  }
+
+  @Override
+  public String description() {
+    return "SynergySched request limits and authentication";
+  }
+
+  @Override
+  public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+    URI uri = exchange.getRequestURI();
+    String raw = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    if (raw.length() > MAX_URI_LENGTH) {
+      reject(exchange, 414, null, "request URI longer than " + MAX_URI_LENGTH + " characters");
+      return;
+    }
+    String length = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (exchange.getRequestHeaders().containsKey("Transfer-Encoding")) {
+      reject(exchange, 411, null, "a request body needs a Content-Length");
+      return;
+    }
+    if (length != null) {
+      long bytes;
+      try {
+        bytes = Long.parseLong(length.trim());
+      } catch (NumberFormatException e) {
+        reject(exchange, 400, null, "Content-Length is not a number");
+        return;
+      }
+      if (bytes < 0 || bytes > MAX_BODY_BYTES) {
+        reject(exchange, 413, null, "request body larger than " + MAX_BODY_BYTES + " bytes");
+        return;
+      }
+    }
+    if (access.mode() == HttpAccess.Mode.TOKEN) {
+      String header = exchange.getRequestHeaders().getFirst("Authorization");
+      String presented;
+      if (header != null) {
+        if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+          reject(exchange, 401, REALM + ", error=\"invalid_request\"",
+              "only the Bearer authorization scheme is accepted");
+          return;
+        }
+        presented = header.substring(7).trim();
+      } else {
+        try {
+          presented = queryParameters(uri).get(TOKEN_PARAMETER);
+        } catch (IllegalArgumentException e) {
+          reject(exchange, 400, null, "malformed query string");
+          return;
+        }
+      }
+      if (presented == null) {
+        reject(exchange, 401, REALM, "authentication required: send Authorization: Bearer <token>");
+        return;
+      }
+      if (!access.accepts(presented)) {
+        reject(exchange, 401, REALM + ", error=\"invalid_token\"", "invalid token");
+        return;
+      }
+    }
+    chain.doFilter(exchange);
+  }
+
+  /**
+   * The query parameters of {@code uri}, decoded; the first value of a repeated name wins.
+   *
+   * @throws IllegalArgumentException for a malformed escape
+   */
+  public static Map<String, String> queryParameters(URI uri) {
+    Map<String, String> params = new LinkedHashMap<>();
+    String query = uri.getRawQuery();
+    if (query == null || query.isEmpty()) {
+      return params;
+    }
+    for (String pair : query.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      params.putIfAbsent(URLDecoder.decode(name, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return params;
+  }
+
+  private static void reject(HttpExchange exchange, int status, String challenge, String message)
+      throws IOException {
+    if (challenge != null) {
+      exchange.getResponseHeaders().set("WWW-Authenticate", challenge);
+    }
+    byte[] body = ("{\"error\":\"" + message.replace("\"", "'") + "\"}")
+        .getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/json");
+    exchange.getResponseHeaders().set("Connection", "close");
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+    String path = exchange.getRequestURI().getRawPath();
+    LOG.debug("{} {} rejected: {} {}", exchange.getRequestMethod(),
+        path.length() > 200 ? path.substring(0, 200) + "..." : path, status, message);
+  }
+}

@@ -123,4 +123,23 @@ public final class ConfigLoader {
     String upper = key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     return upper.startsWith("SYNERGY_") ? upper : "SYNERGY_" + upper;
   }
+
+  /**
+   * The value of {@code key} in {@code settings} parsed by {@code parser}, or {@code fallback} when
+   * the key is absent or blank.
+   *
+   * @throws IllegalArgumentException naming the key when the value does not parse
+   */
+  public static <T> T value(
+      Map<String, String> settings, String key, java.util.function.Function<String, T> parser, T fallback) {
+    String text = settings.get(key);
+    if (text == null || text.isBlank()) {
+      return fallback;
+    }
+    try {
+      return parser.apply(text.trim());
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(key + ": cannot parse '" + text + "'", e);
+    }
+  }
 }

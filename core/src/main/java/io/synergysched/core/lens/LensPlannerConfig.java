@@ -21,9 +21,42 @@ public record LensPlannerConfig(
     double chunkEfficiency,
     int kvReserveSteps) {
 
+  /** Prefix of every planner key. */
+  public static final String PREFIX = "synergy.lens.";
+
+  /** The keys {@link #fromProperties} reads, prefix included. */
+  public static final java.util.List<String> KEYS = java.util.stream.Stream.of(
+          "tpot-margin-fraction", "hint-ttl-ms", "max-num-seqs", "max-token-budget", "chunk-efficiency",
+          "kv-reserve-steps")
+      .map(k -> PREFIX + k)
+      .toList();
+
   public static LensPlannerConfig defaults() {
     return new LensPlannerConfig(0.05, 10_000, 256, 8192, 0.9, 0);
   }
+
+  /**
+   * The planner keys of {@code properties} over the defaults, validated.
+   *
+   * @throws IllegalArgumentException naming the bad key
+   */
+  public static LensPlannerConfig fromProperties(java.util.Map<String, String> properties) {
+    LensPlannerConfig d = defaults();
+    return new LensPlannerConfig(
+        read(properties, "tpot-margin-fraction", Double::parseDouble, d.tpotMarginFraction()),
+        read(properties, "hint-ttl-ms", Long::parseLong, d.hintTtlMs()),
+        read(properties, "max-num-seqs", Integer::parseInt, d.maxNumSeqs()),
+        read(properties, "max-token-budget", Integer::parseInt, d.maxTokenBudget()),
+        read(properties, "chunk-efficiency", Double::parseDouble, d.chunkEfficiency()),
+        read(properties, "kv-reserve-steps", Integer::parseInt, d.kvReserveSteps()))
+        .validate();
+  }
+
+  private static <T> T read(java.util.Map<String, String> properties, String key,
+      java.util.function.Function<String, T> parser, T fallback) {
+    return io.synergysched.core.config.ConfigLoader.value(properties, PREFIX + key, parser, fallback);
+  }
+
 
   /** @throws IllegalArgumentException naming the bad {@code synergy.lens.*} key */
   public LensPlannerConfig validate() {

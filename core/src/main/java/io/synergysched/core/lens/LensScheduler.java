@@ -68,6 +68,8 @@ public final class LensScheduler implements BatchScheduler {
   private final SlidingWindowChunker chunker;
   private final RequestIdSet deferred = new RequestIdSet();
   private EnginePerformancePredictor predictor;
+  /** The hint the latest step applied, null on safe defaults; read by other threads. */
+  private volatile LensHint applied;
 
   private int stepsSinceRefresh;
   private double meanDecodeContext;
@@ -156,6 +158,21 @@ public final class LensScheduler implements BatchScheduler {
   }
 
   /**
+   * A scheduler that applies hints from {@code hints} (planned elsewhere, e.g. by the model-trainer
+   * from the control topic) and learns its engine's model online from the engine's steps for its
+   * own per-step predictions, starting from the environment's class prior (or cold).
+   */
+  public static LensScheduler learning(SchedulerEnvironment environment, LensSchedulerConfig config,
+      LensHintSource hints, StepLatencyModelConfig modelConfig) {
+    StepLatencyModel model = environment.prior() != null
+        ? StepLatencyModel.fromPrior(environment.prior(), modelConfig)
+        : StepLatencyModel.cold(modelConfig);
+    return new LensScheduler(config, hints, null, model, modelConfig,
+        EnginePerformancePredictor.of(model.snapshot(), modelConfig),
+        environment.defaultTtftMs(), environment.defaultTpotMs());
+  }
+
+  /**
    * A scheduler that learns its engine's model online from the engine's steps (starting from the
    * environment's class prior, or cold) and plans its own hints with {@code planner}, delivered
    * through a {@link DelayedLensHintFeed} delayed by {@code environment.hintDelayMs()}.
@@ -225,6 +242,14 @@ public final class LensScheduler implements BatchScheduler {
     return shed;
   }
 
+  /**
+   * The hint the latest step applied, or null when it ran on safe defaults (no hint yet, or the
+   * last one expired). Safe to call from any thread.
+   */
+  public LensHint appliedHint() {
+    return applied;
+  }
+
   /** Steps run on safe defaults because no valid hint was held. */
   public long fallbackSteps() {
     return fallbackSteps;
@@ -257,6 +282,10 @@ public final class LensScheduler implements BatchScheduler {
     boolean hinted = hint != null && hint.isValidAt(now);
     if (!hinted) {
       fallbackSteps++;
+    }
+    LensHint nowApplied = hinted ? hint : null;
+    if (nowApplied != applied) {
+      applied = nowApplied;
     }
     int maxSeqs = hinted ? hint.maxNumSeqs() : config.safeMaxNumSeqs();
     double watermark = hinted ? hint.kvAdmissionWatermark() : config.safeKvWatermark();

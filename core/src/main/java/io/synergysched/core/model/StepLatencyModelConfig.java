@@ -139,16 +139,9 @@ public record StepLatencyModelConfig(
   }
 
   private static <T> T read(Map<String, String> properties, String key, Function<String, T> parser, T fallback) {
-    String text = properties.get(PREFIX + key);
-    if (text == null || text.isBlank()) {
-      return fallback;
-    }
-    try {
-      return parser.apply(text.trim());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(PREFIX + key + ": cannot parse '" + text + "'", e);
-    }
+    return io.synergysched.core.config.ConfigLoader.value(properties, PREFIX + key, parser, fallback);
   }
+
 
   private static void validate(
       double forgettingFactor,

@@ -70,6 +70,33 @@ class LensSchedulerTest {
     assertThat(ctx.prefillTokensScheduled())
         .isLessThanOrEqualTo(LensSchedulerConfig.defaults().safeTokenBudget() - 8);
     assertThat(scheduler.fallbackSteps()).isEqualTo(1);
+    assertThat(scheduler.appliedHint()).isNull();
+  }
+
+  @Test
+  void shouldReportTheAppliedHintAndFallBackWhenItExpiresWhenFedFromOutside() {
+    LatestLensHint source = new LatestLensHint();
+    LensScheduler scheduler = LensScheduler.learning(
+        io.synergysched.core.scheduling.SchedulerEnvironment.standalone("e0"), LensSchedulerConfig.defaults(),
+        source, StepLatencyModelConfig.defaults());
+    List<Request> waiting = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      waiting.add(Request.waiting(100 + i, 9_990, 1500));
+    }
+    scheduler.schedule(new FakeSchedulingContext(10_000, decodes(8, 0, 0), waiting, 7000, 6000));
+    assertThat(scheduler.appliedHint()).isNull();
+    assertThat(scheduler.wantsStepFeedback()).isTrue();
+
+    LensHint live = new LensHint("e0", 4, 42, 10_000, 20_000, 100, 5,
+        List.of(new LensHint.BudgetPoint(0, 0, 6000)), 128, 256, 0.9, LensHint.SLACK);
+    source.offer(live);
+    scheduler.schedule(new FakeSchedulingContext(15_000, decodes(8, 0, 0), waiting, 7000, 6000));
+    assertThat(scheduler.appliedHint()).isSameAs(live);
+    assertThat(scheduler.appliedHint().modelVersion()).isEqualTo(42);
+
+    scheduler.schedule(new FakeSchedulingContext(20_001, decodes(8, 0, 0), waiting, 7000, 6000));
+    assertThat(scheduler.appliedHint()).isNull();
+    assertThat(scheduler.fallbackSteps()).isEqualTo(2);
   }
 
   @Test

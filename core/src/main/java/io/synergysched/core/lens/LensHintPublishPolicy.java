@@ -1,0 +1,116 @@
+package io.synergysched.core.lens;
+
+/**
+ * When a freshly planned hint is worth publishing on the compacted control topic, given the last
+ * one published for the same engine. A hint is published when:
+ *
+ * <ul>
+ *   <li>none was published yet ({@code first});
+ *   <li>the token budget at any decode load of either curve moved by more than
+ *       {@code budgetFraction} of the previous budget ({@code budget});
+ *   <li>the sequence limit moved by more than {@code maxSeqsFraction} ({@code max-seqs});
+ *   <li>the KV admission watermark moved by more than {@code watermarkDelta} ({@code watermark});
+ *   <li>the TPOT target, the preferred chunk or the priority policy changed ({@code target});
+ *   <li>the model it was planned from changed materially since the published hint's model (the
+ *       caller decides that with the rule that publishes model snapshots) ({@code model});
+ *   <li>the published hint is {@code refreshAfterMs} old, so a healthy engine receives a new
+ *       lifetime before the old one ends ({@code refresh}).
+ * </ul>
+ *
+ * Everything else (a budget a few tokens off, a new model version that predicts the same) is not
+ * material: the engine keeps the hint it has. Stateless and thread-safe.
+ *
+ * @param budgetFraction relative budget change that counts, in (0, 1)
+ * @param maxSeqsFraction relative sequence-limit change that counts, in (0, 1)
+ * @param watermarkDelta absolute watermark change that counts, in (0, 1)
+ * @param refreshAfterMs age of the published hint after which it is republished, ms, &gt; 0 and
+ *     below the hint TTL (checked by the caller that knows the TTL)
+ */
+public record LensHintPublishPolicy(
+    double budgetFraction, double maxSeqsFraction, double watermarkDelta, long refreshAfterMs) {
+
+  public static final String FIRST = "first";
+  public static final String BUDGET = "budget";
+  public static final String MAX_SEQS = "max-seqs";
+  public static final String WATERMARK = "watermark";
+  public static final String TARGET = "target";
+  public static final String MODEL = "model";
+  public static final String REFRESH = "refresh";
+
+  public LensHintPublishPolicy {
+    if (!(budgetFraction > 0 && budgetFraction < 1)) {
+      throw new IllegalArgumentException(
+          "synergy.lens.material.budget-fraction must be in (0, 1), got " + budgetFraction);
+    }
+    if (!(maxSeqsFraction > 0 && maxSeqsFraction < 1)) {
+      throw new IllegalArgumentException(
+          "synergy.lens.material.max-seqs-fraction must be in (0, 1), got " + maxSeqsFraction);
+    }
+    if (!(watermarkDelta > 0 && watermarkDelta < 1)) {
+      throw new IllegalArgumentException(
+          "synergy.lens.material.watermark-delta must be in (0, 1), got " + watermarkDelta);
+    }
+    if (refreshAfterMs <= 0) {
+      throw new IllegalArgumentException(
+          "synergy.lens.refresh-after-ms must be > 0, got " + refreshAfterMs);
+    }
+  }
+
+  /** 10% budget or sequences, 0.02 watermark, refresh after half of a TTL of {@code ttlMs}. */
+  public static LensHintPublishPolicy defaults(long ttlMs) {
+    return new LensHintPublishPolicy(0.10, 0.10, 0.02, Math.max(1, ttlMs / 2));
+  }
+
+  /**
+   * Why {@code next} should be published, one of the constants of this class, or null when it
+   * should not.
+   *
+   * @param published the last hint published for the engine, or null
+   * @param next the hint just planned
+   * @param modelChangedMaterially whether the model {@code next} came from differs materially from
+   *     the one {@code published} came from
+   * @param nowMs current time on the clock the hints are stamped with, ms
+   */
+  public String reason(LensHint published, LensHint next, boolean modelChangedMaterially, long nowMs) {
+    if (published == null) {
+      return FIRST;
+    }
+    if (budgetMoved(published, next)) {
+      return BUDGET;
+    }
+    if (Math.abs(next.maxNumSeqs() - published.maxNumSeqs()) > maxSeqsFraction * published.maxNumSeqs()) {
+      return MAX_SEQS;
+    }
+    if (Math.abs(next.kvAdmissionWatermark() - published.kvAdmissionWatermark()) > watermarkDelta) {
+      return WATERMARK;
+    }
+    if (Double.compare(next.tpotTargetMs(), published.tpotTargetMs()) != 0
+        || next.chunkSizeTokens() != published.chunkSizeTokens()
+        || !next.priorityPolicy().equals(published.priorityPolicy())) {
+      return TARGET;
+    }
+    if (modelChangedMaterially) {
+      return MODEL;
+    }
+    if (nowMs - published.issuedAtMs() >= refreshAfterMs) {
+      return REFRESH;
+    }
+    return null;
+  }
+
+  private boolean budgetMoved(LensHint published, LensHint next) {
+    return curveMoved(published, next, published.budgetCurve())
+        || curveMoved(published, next, next.budgetCurve());
+  }
+
+  private boolean curveMoved(LensHint published, LensHint next, java.util.List<LensHint.BudgetPoint> at) {
+    for (LensHint.BudgetPoint p : at) {
+      int before = published.tokenBudgetAt(p.decodeSeqs());
+      int after = next.tokenBudgetAt(p.decodeSeqs());
+      if (Math.abs(after - before) > budgetFraction * Math.max(1, before)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

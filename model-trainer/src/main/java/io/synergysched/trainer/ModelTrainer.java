@@ -61,7 +61,8 @@ public final class ModelTrainer implements AutoCloseable {
             MaterialChangePolicy.defaults(config.modelConfig()),
             Map.of(),
             TelemetryTopologyConfig.defaults().sloWindowSize(),
-            TelemetryTopologyConfig.defaults().sloWindowGrace());
+            TelemetryTopologyConfig.defaults().sloWindowGrace())
+            .withLens(config.lens());
     streams = new KafkaStreams(TelemetryTopology.build(topologyConfig, registry), streamsSettings(config));
     streams.setGlobalStateRestoreListener(new CountingRestoreListener());
     streams.setUncaughtExceptionHandler(

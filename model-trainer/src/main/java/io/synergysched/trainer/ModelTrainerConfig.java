@@ -4,6 +4,7 @@ import io.synergysched.core.config.HttpAccess;
 import io.synergysched.core.config.KafkaClientSettings;
 import io.synergysched.core.config.Secrets;
 import io.synergysched.core.model.StepLatencyModelConfig;
+import io.synergysched.topologies.lens.LensHintTopologyConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ import java.util.stream.Stream;
  * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed; security settings
  *     checked by {@link KafkaClientSettings}), given to every client: admin, Streams
  * @param http who may call the query API, and how this instance calls its peers'
+ * @param lens LENS hint planning ({@code synergy.lens.*}), or null when {@code synergy.lens.enabled}
+ *     is false
  */
 public record ModelTrainerConfig(
     String bootstrapServers,
@@ -51,7 +54,8 @@ public record ModelTrainerConfig(
     short replicationFactor,
     StepLatencyModelConfig modelConfig,
     Map<String, String> kafka,
-    HttpAccess http) {
+    HttpAccess http,
+    LensHintTopologyConfig lens) {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String APPLICATION_ID = "application.id";
@@ -67,6 +71,7 @@ public record ModelTrainerConfig(
   public static final String STATE_CACHE_BYTES = "statestore.cache.max.bytes";
   public static final String TOPIC_PARTITIONS = "synergy.topics.partitions";
   public static final String REPLICATION_FACTOR = "synergy.topics.replication";
+  public static final String LENS_ENABLED = "synergy.lens.enabled";
 
   /** The {@code synergy.model.*} keys of {@link StepLatencyModelConfig#fromProperties}. */
   static final List<String> MODEL_KEYS =
@@ -103,7 +108,9 @@ public record ModelTrainerConfig(
                   STATE_CACHE_BYTES,
                   TOPIC_PARTITIONS,
                   REPLICATION_FACTOR),
-              Stream.concat(MODEL_KEYS.stream(), HttpAccess.KEYS.stream()))
+              Stream.concat(
+                  Stream.concat(MODEL_KEYS.stream(), HttpAccess.KEYS.stream()),
+                  Stream.concat(Stream.of(LENS_ENABLED), LensHintTopologyConfig.KEYS.stream())))
           .toList();
 
   public ModelTrainerConfig {
@@ -147,7 +154,17 @@ public record ModelTrainerConfig(
         (short) intIn(settings, REPLICATION_FACTOR, 1, 1, 16),
         StepLatencyModelConfig.fromProperties(settings),
         kafka,
-        HttpAccess.fromSettings(settings));
+        HttpAccess.fromSettings(settings),
+        lens(settings));
+  }
+
+  /** LENS hint planning, on unless {@code synergy.lens.enabled=false}. */
+  private static LensHintTopologyConfig lens(Map<String, String> settings) {
+    String enabled = settings.getOrDefault(LENS_ENABLED, "true").trim();
+    if (!enabled.equalsIgnoreCase("true") && !enabled.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException(LENS_ENABLED + " must be true or false, was '" + enabled + "'");
+    }
+    return Boolean.parseBoolean(enabled) ? LensHintTopologyConfig.fromProperties(settings) : null;
   }
 
   private static String nonBlank(Map<String, String> settings, String key, String fallback) {

@@ -12,5 +12,8 @@ public final class StoreNames {
   /** engineId to the engine's descriptor from the registry topic (global store). */
   public static final String ENGINE_REGISTRY = "engine-registry";
 
+  /** engineId to the last LENS hint published for that engine (Avro {@code LensHint}). */
+  public static final String LENS_HINTS = "lens-hints";
+
   private StoreNames() {}
 }

@@ -11,6 +11,7 @@ import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.topologies.DeadLetters;
 import io.synergysched.topologies.StoreNames;
+import io.synergysched.topologies.lens.LensHintTopology;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -85,6 +86,9 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
         || step.stepIndex() > previous.lastStepIndex()
         || step.startTimeMs() > previous.lastStepStartMs()) {
       statuses.put(engineId, EngineStatus.after(previous, step));
+    }
+    if (config.lens() != null) {
+      context.forward(record.withKey(engineId).withValue(step), LensHintTopology.PLANNER);
     }
 
     if (config.snapshotPolicy().changedMaterially(published.get(engineId), state)) {

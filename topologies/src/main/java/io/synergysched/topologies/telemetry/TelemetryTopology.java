@@ -11,6 +11,7 @@ import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.topologies.StoreNames;
+import io.synergysched.topologies.lens.LensHintTopology;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -28,6 +29,7 @@ import org.apache.kafka.streams.state.Stores;
  * synergy.engine.requests -> ingest-request-event -> [engine-slo-windows] -> synergy.slo.windows
  *                                \--------> synergy.dlq
  * synergy.engine.registry -> global [engine-registry] (picks the cold-start prior)
+ * ingest-step -> plan-lens-hint -> synergy.control.lens      (when LENS is configured: LensHintTopology)
  * </pre>
  *
  * The engine stores are cached (Processor API stores are not by default): an engine steps every
@@ -121,9 +123,16 @@ public final class TelemetryTopology {
     topology.addSink(
         SLO_WINDOWS_SINK, Topics.SLO_WINDOWS.name(), new StringSerializer(), windows.serializer(),
         REQUEST_PROCESSOR);
+    if (config.lens() != null) {
+      LensHintTopology.addTo(topology, STEP_PROCESSOR, config.lens(), config.modelConfig(),
+          config.snapshotPolicy(), registry, DEAD_LETTER_SINK);
+    }
     topology.addSink(
         DEAD_LETTER_SINK, Topics.DEAD_LETTERS.name(), new StringSerializer(),
-        deadLetters.serializer(), STEP_PROCESSOR, REQUEST_PROCESSOR);
+        deadLetters.serializer(),
+        config.lens() == null
+            ? new String[] {STEP_PROCESSOR, REQUEST_PROCESSOR}
+            : new String[] {STEP_PROCESSOR, REQUEST_PROCESSOR, LensHintTopology.PLANNER});
     return topology;
   }
 }

@@ -9,19 +9,19 @@ import java.util.Random;
  * Steps of a make-believe engine whose latency follows the structure of the Vidur recipe (flat then
  * linear in tokens, quadratic prefill attention, decode attention linear in context), seeded.
  */
-final class SyntheticSteps {
+public final class SyntheticSteps {
 
   private SyntheticSteps() {}
 
   /** True latency of a step, microseconds. */
-  static long trueDurationUs(int prefill, int decodes, long decodeContext, double speed) {
+  public static long trueDurationUs(int prefill, int decodes, long decodeContext, double speed) {
     int tokens = prefill + decodes;
     double ms = 9.0 + 0.004 * tokens + 0.03 * Math.max(0, tokens - 128)
         + 2.0e-6 * (double) prefill * prefill + 1.5e-5 * decodeContext;
     return Math.round(ms * 1000.0 / speed);
   }
 
-  static List<StepObservation> generate(String engineId, int count, long seed, double speed) {
+  public static List<StepObservation> generate(String engineId, int count, long seed, double speed) {
     Random random = new Random(seed);
     List<StepObservation> steps = new ArrayList<>(count);
     long time = 1_700_000_000_000L;

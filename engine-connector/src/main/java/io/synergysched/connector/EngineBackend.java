@@ -1,7 +1,7 @@
 package io.synergysched.connector;
 
+import io.synergysched.core.lens.LensHint;
 import io.synergysched.schemas.EngineDescriptor;
-import io.synergysched.schemas.LensHint;
 import io.synergysched.schemas.RoutedRequest;
 
 /**
@@ -30,11 +30,25 @@ public interface EngineBackend extends AutoCloseable {
   void submit(RoutedRequest request);
 
   /**
-   * Applies a LENS hint to the engine's batch scheduler; null returns it to its defaults (also what
-   * the backend does itself once a hint's {@code validUntilMs} has passed). Backends that cannot
-   * steer their scheduler ignore hints.
+   * Hands a LENS hint from the control topic to the engine's batch scheduler; null returns it to its
+   * safe defaults. The hint's times are epoch ms on the planner's clock; once {@code validUntilMs}
+   * has passed the scheduler falls back to its defaults by itself. Never blocks.
+   *
+   * @return true when the engine's scheduler takes the hint; false when this backend cannot steer
+   *     its scheduler (it ignores hints) or the hint is older than the one it holds
    */
-  default void applyHint(LensHint hint) {}
+  default boolean applyHint(LensHint hint) {
+    return false;
+  }
+
+  /**
+   * The LENS hint the engine's latest step ran with, or null when it ran on its scheduler's
+   * defaults (not a LENS engine, no hint yet, or the last one expired). Its versions are the
+   * planner's; its times may be on the engine's clock.
+   */
+  default LensHint appliedHint() {
+    return null;
+  }
 
   /** True while the engine serves requests. */
   boolean isHealthy();

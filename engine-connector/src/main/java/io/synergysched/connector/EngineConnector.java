@@ -1,7 +1,16 @@
 package io.synergysched.connector;
 
 import io.synergysched.connector.sim.SimulatedEngineBackend;
+import io.synergysched.core.lens.LatestLensHint;
+import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensScheduler;
+import io.synergysched.core.lens.LensSchedulerConfig;
+import io.synergysched.core.model.StepLatencyModelConfig;
+import io.synergysched.core.model.StepLatencyPrior;
+import io.synergysched.core.scheduling.BatchScheduler;
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
+import io.synergysched.core.scheduling.SchedulerEnvironment;
+import io.synergysched.simulator.cluster.OfflinePriorCatalog;
 import io.synergysched.schemas.serde.AvroSerdeConfig;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.simulator.engine.EngineConfig;
@@ -40,6 +49,8 @@ public final class EngineConnector implements AutoCloseable {
   private final RoutedRequestReader reader;
   private final Thread readerThread;
   private final ScheduledExecutorService heartbeats;
+  private final LensHintReader hintReader;
+  private final Thread hintThread;
 
   private EngineConnector(EngineConnectorConfig config, List<EngineBackend> backends) {
     SchemaRegistryClient registry =
@@ -67,6 +78,10 @@ public final class EngineConnector implements AutoCloseable {
         owned::get, publisher, System::currentTimeMillis);
     readerThread = new Thread(reader, "routed-request-reader");
     readerThread.start();
+    hintReader = new LensHintReader(client, registry, owned::get, publisher, System::currentTimeMillis);
+    hintThread = new Thread(hintReader, "lens-hint-reader");
+    hintThread.setDaemon(true);
+    hintThread.start();
     LOG.info("engine-connector {} runs engines {}", config.connectorId(), engines.keySet());
   }
 
@@ -75,6 +90,8 @@ public final class EngineConnector implements AutoCloseable {
     ProfileDirectory profiles =
         config.profiles() == null ? ProfileDirectory.shared() : new ProfileDirectory(config.profiles());
     Map<String, ProfiledStepLatency> bySpec = new LinkedHashMap<>();
+    Map<String, StepLatencyPrior> priors = new LinkedHashMap<>();
+    boolean lens = BatchSchedulerRegistry.LENS.equals(config.scheduler());
     List<EngineBackend> backends = new ArrayList<>();
     int index = 0;
     for (EngineConnectorConfig.EngineSlot slot : config.engines()) {
@@ -82,9 +99,25 @@ public final class EngineConnector implements AutoCloseable {
           spec -> ProfiledStepLatency.load(profiles, EngineSpec.parse(spec), ProfileOptions.DEFAULT));
       EngineConfig engine = EngineConfig.defaults(slot.engineId())
           .withNoise(config.noiseSigma(), config.seed() * 1_000_003L + index++);
-      backends.add(new SimulatedEngineBackend(
-          engine, latency, BatchSchedulerRegistry.create(config.scheduler()), config.speed(),
-          System::currentTimeMillis));
+      if (lens) {
+        // LENS applies the model-trainer's hints from the control topic and learns its own engine's
+        // model, from the class prior, for its per-step predictions.
+        String classKey = StepLatencyPrior.classKey(
+            latency.spec().gpu(), latency.spec().model(), latency.spec().tensorParallel());
+        StepLatencyPrior prior = priors.computeIfAbsent(classKey, k -> OfflinePriorCatalog.fit(k, latency));
+        LatestLensHint hints = new LatestLensHint();
+        BatchScheduler scheduler = LensScheduler.learning(
+            new SchedulerEnvironment(slot.engineId(), config.sloTtftMs(), config.sloTpotMs(), prior, 0),
+            LensSchedulerConfig.defaults(), hints, StepLatencyModelConfig.defaults());
+        backends.add(new SimulatedEngineBackend(
+            engine, latency, scheduler, hints, config.speed(), System::currentTimeMillis));
+      } else {
+        backends.add(new SimulatedEngineBackend(
+            engine, latency,
+            BatchSchedulerRegistry.create(config.scheduler(), new SchedulerEnvironment(
+                slot.engineId(), config.sloTtftMs(), config.sloTpotMs(), null, 0)),
+            config.speed(), System::currentTimeMillis));
+      }
     }
     return new EngineConnector(config, backends);
   }
@@ -118,6 +151,37 @@ public final class EngineConnector implements AutoCloseable {
     return reader.deadLettered();
   }
 
+  /** True once the connector reads the LENS control topic. */
+  public boolean isReadingHints() {
+    return hintReader.isReading();
+  }
+
+  /** LENS hints an engine of this process took from the control topic so far. */
+  public long hintsApplied() {
+    return hintReader.applied();
+  }
+
+  /** Control-topic records dead-lettered so far (undecodable, invalid, key not the engine). */
+  public long hintsDeadLettered() {
+    return hintReader.deadLettered();
+  }
+
+  /**
+   * The LENS hint each running engine's latest step applied, by engine id; engines running on
+   * their defaults (or not LENS engines) are absent. The same version is on every step the engine
+   * publishes ({@code StepTelemetry.lensHintVersion}, -1 on defaults).
+   */
+  public synchronized Map<String, LensHint> appliedHints() {
+    Map<String, LensHint> applied = new LinkedHashMap<>();
+    engines.forEach((id, backend) -> {
+      LensHint hint = backend.appliedHint();
+      if (hint != null) {
+        applied.put(id, hint);
+      }
+    });
+    return applied;
+  }
+
   /**
    * Stops one engine: its in-flight requests are reported REJECTED, its heartbeats stop and its
    * registry entry is retired, so routers stop sending to it; a request routed to it meanwhile is
@@ -143,9 +207,11 @@ public final class EngineConnector implements AutoCloseable {
   @Override
   public void close() {
     heartbeats.shutdownNow();
+    hintReader.stop();
     reader.stop();
     try {
       readerThread.join(Duration.ofSeconds(10).toMillis());
+      hintThread.join(Duration.ofSeconds(10).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -2,6 +2,7 @@ package io.synergysched.connector;
 
 import io.synergysched.core.config.KafkaClientSettings;
 import io.synergysched.core.config.Secrets;
+import io.synergysched.core.scheduling.BatchSchedulerRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ import java.util.Map;
  *     checked by {@link KafkaClientSettings}), given to every client: consumer, producer
  * @param backend {@code sim} (simulated engines, {@code synergy.engines*} keys) or {@code vllm}
  *     (one vLLM server, {@code synergy.vllm.*} keys)
+ * @param sloTtftMs TTFT target of requests that carry none, ms, &gt; 0 (what SLO-aware schedulers
+ *     such as {@code lens} protect)
+ * @param sloTpotMs TPOT target of requests that carry none, ms, &gt; 0
  */
 public record EngineConnectorConfig(
     String bootstrapServers,
@@ -42,7 +46,9 @@ public record EngineConnectorConfig(
     Duration heartbeat,
     int bufferCapacity,
     Map<String, String> kafka,
-    String backend) {
+    String backend,
+    double sloTtftMs,
+    double sloTpotMs) {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -56,10 +62,13 @@ public record EngineConnectorConfig(
   public static final String HEARTBEAT_MS = "synergy.heartbeat.ms";
   public static final String BUFFER_CAPACITY = "synergy.telemetry.buffer";
   public static final String BACKEND = "synergy.engines.backend";
+  public static final String SLO_TTFT_MS = "synergy.engines.slo.ttft-ms";
+  public static final String SLO_TPOT_MS = "synergy.engines.slo.tpot-ms";
 
   public static final List<String> KEYS =
       List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, CONNECTOR_ID, ENGINES, SPEED, SCHEDULER,
-          PROFILES, NOISE_SIGMA, SEED, HEARTBEAT_MS, BUFFER_CAPACITY, BACKEND);
+          PROFILES, NOISE_SIGMA, SEED, HEARTBEAT_MS, BUFFER_CAPACITY, BACKEND, SLO_TTFT_MS,
+          SLO_TPOT_MS);
 
   /**
    * One engine to run: its id and its hardware, {@code GPU:MODEL:tpN}.
@@ -118,20 +127,35 @@ public record EngineConnectorConfig(
     if (!backend.equals("sim") && !backend.equals("vllm")) {
       throw new IllegalArgumentException(BACKEND + " must be sim or vllm, was '" + backend + "'");
     }
+    String scheduler = settings.getOrDefault(SCHEDULER, "vllm-default").trim();
+    if (!BatchSchedulerRegistry.names().contains(scheduler)) {
+      throw new IllegalArgumentException(SCHEDULER + " must be one of " + BatchSchedulerRegistry.names()
+          + ", was '" + scheduler + "'");
+    }
+    double ttft = number(settings, SLO_TTFT_MS, 1000);
+    if (!(ttft > 0) || Double.isInfinite(ttft)) {
+      throw new IllegalArgumentException(SLO_TTFT_MS + " must be > 0, was " + ttft);
+    }
+    double tpot = number(settings, SLO_TPOT_MS, 100);
+    if (!(tpot > 0) || Double.isInfinite(tpot)) {
+      throw new IllegalArgumentException(SLO_TPOT_MS + " must be > 0, was " + tpot);
+    }
     return new EngineConnectorConfig(
         bootstrap.trim(),
         registry == null || registry.isBlank() ? null : registry.trim(),
         id,
         engines,
         speed,
-        settings.getOrDefault(SCHEDULER, "vllm-default"),
+        scheduler,
         profiles == null || profiles.isBlank() ? null : Path.of(profiles.trim()),
         noise,
         (long) number(settings, SEED, 1),
         Duration.ofMillis((long) heartbeatMs),
         (int) capacity,
         kafka,
-        backend);
+        backend,
+        ttft,
+        tpot);
   }
 
   private static List<EngineSlot> parseEngines(String connectorId, String text) {

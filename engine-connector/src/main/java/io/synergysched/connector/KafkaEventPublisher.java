@@ -94,6 +94,15 @@ public final class KafkaEventPublisher implements EngineEventSink, AutoCloseable
     enqueue(Topics.DEAD_LETTERS.name(), key, deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter));
   }
 
+  /**
+   * A consumed record this process could not use, dead-lettered with its coordinates, the stage
+   * that rejected it and why.
+   */
+  public void deadLetter(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record, String stage,
+      String reason, Throwable cause, long nowMs) {
+    deadLetter(record.key(), io.synergysched.schemas.DeadLetterRecords.of(record, stage, reason, cause, nowMs));
+  }
+
   /** Records dropped because the buffer was full. */
   public long dropped() {
     return dropped.get();

@@ -1,6 +1,5 @@
 package io.synergysched.connector;
 
-import io.synergysched.schemas.DeadLetterRecords;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.Topics;
@@ -164,8 +163,7 @@ final class RoutedRequestReader implements Runnable {
 
   private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
     deadLettered.incrementAndGet();
-    publisher.deadLetter(record.key(),
-        DeadLetterRecords.of(record, STAGE, reason, cause, clock.getAsLong()));
+    publisher.deadLetter(record, STAGE, reason, cause, clock.getAsLong());
   }
 
   /** True once the reader has its partitions: routed requests from now on reach the engines. */

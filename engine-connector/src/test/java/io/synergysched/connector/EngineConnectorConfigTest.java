@@ -38,5 +38,21 @@ class EngineConnectorConfigTest {
     assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
         "bootstrap.servers", "x:1", "synergy.connector.id", "a b")))
         .hasMessageContaining("synergy.connector.id");
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines.scheduler", "lenz")))
+        .hasMessageContaining("synergy.engines.scheduler").hasMessageContaining("lens");
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines.slo.tpot-ms", "0")))
+        .hasMessageContaining("synergy.engines.slo.tpot-ms");
+  }
+
+  @Test
+  void shouldReadTheSloDefaultsOfSloAwareSchedulersWhenGiven() {
+    EngineConnectorConfig config = EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines.scheduler", "lens",
+        "synergy.engines.slo.ttft-ms", "3000", "synergy.engines.slo.tpot-ms", "50"));
+    assertThat(config.scheduler()).isEqualTo("lens");
+    assertThat(config.sloTtftMs()).isEqualTo(3000);
+    assertThat(config.sloTpotMs()).isEqualTo(50);
   }
 }

@@ -1,5 +1,7 @@
 package io.synergysched.connector;
 
+import io.synergysched.core.lens.LensHint;
+import io.synergysched.schemas.BudgetPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synergysched.schemas.DeadLetter;
@@ -27,20 +29,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,13 +45,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An engine-connector with four simulated engines of two GPU types on a real broker, next to a
  * model-trainer: routed requests are served exactly once, their telemetry teaches the models, and
- * bad input is dead-lettered.
+ * bad input is dead-lettered. And the LENS loop: the trainer plans hints from the telemetry of
+ * engines running {@code lens}, the connector applies them (each engine's scheduler reports the hint
+ * it applied, with the trainer's model version), malformed control records are dead-lettered, and
+ * once the trainer stops the engines fall back to their defaults when the last hint's TTL ends.
  */
 @Timeout(300) // a hang guard, not a speed assertion
 class EngineConnectorIT {
 
   private static final Duration DEADLINE = Duration.ofSeconds(120);
   private static final SchemaRegistryClient NO_REGISTRY = null;
+  /** Hint lifetime of the LENS test's trainer. */
+  private static final long TTL_MS = 4_000;
 
   @RegisterExtension
   static final KafkaClusterExtension KAFKA = KafkaClusterExtension.withBrokers(1);
@@ -232,6 +231,127 @@ class EngineConnectorIT {
         "it2-req-0", "it2-req-1", "it2-req-2", "it2-req-3", "it2-req-4");
   }
 
+  @Test
+  void shouldApplyTheTrainersHintsAndFallBackToDefaultsWhenTheTrainerStops() throws Exception {
+    ModelTrainer trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(Map.of(
+        ModelTrainerConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
+        ModelTrainerConfig.APPLICATION_ID, "lens-it-trainer",
+        ModelTrainerConfig.STATE_DIR, stateDir.resolve("trainer").toString(),
+        ModelTrainerConfig.IQ_PORT, "0",
+        "synergy.lens.hint-ttl-ms", Long.toString(TTL_MS),
+        "synergy.lens.refresh-after-ms", "2000",
+        "synergy.lens.plan-interval-ms", "500")));
+    EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(Map.of(
+        EngineConnectorConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
+        EngineConnectorConfig.CONNECTOR_ID, "lens",
+        EngineConnectorConfig.ENGINES, "a100:llama-2-7b:tp1*2",
+        EngineConnectorConfig.SCHEDULER, "lens",
+        EngineConnectorConfig.SPEED, "2",
+        EngineConnectorConfig.HEARTBEAT_MS, "200")));
+    running.add(connector);
+    List<String> engines = List.copyOf(connector.engines().keySet());
+    produce(requests(engines, "a", 6));
+
+    // hints from the trainer reach both engines and their schedulers apply them
+    Map<String, Map<Long, Long>> published = new HashMap<>(); // engine -> hint version -> model version
+    Map<String, Long> lastValidUntil = new HashMap<>();
+    List<DeadLetter> letters = new ArrayList<>();
+    Map<String, Long> stepHintVersion = new HashMap<>();
+    var hintSerde = SpecificAvroSerde.forValues(io.synergysched.schemas.LensHint.class, NO_REGISTRY);
+    var dlq = SpecificAvroSerde.forValues(DeadLetter.class, NO_REGISTRY);
+    var stepSerde = SpecificAvroSerde.forValues(StepTelemetry.class, NO_REGISTRY);
+    try (KafkaConsumer<String, byte[]> consumer = consumer("lens-it-check")) {
+      consumer.subscribe(List.of(Topics.CONTROL_LENS.name(), Topics.DEAD_LETTERS.name(), Topics.ENGINE_STEPS.name()));
+      BooleanSupplier poll = () -> {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.topic().equals(Topics.DEAD_LETTERS.name())) {
+            letters.add(dlq.deserialize(r.topic(), r.value()));
+          } else if (r.topic().equals(Topics.ENGINE_STEPS.name())) {
+            stepHintVersion.put(r.key(), stepSerde.deserialize(r.topic(), r.value()).getLensHintVersion());
+          } else if (r.value() != null && engines.contains(r.key())) {
+            try {
+              var h = hintSerde.deserialize(r.topic(), r.value());
+              published.computeIfAbsent(r.key(), k -> new HashMap<>()).put(h.getHintVersion(), h.getModelVersion());
+              lastValidUntil.merge(r.key(), h.getValidUntilMs(), Math::max);
+            } catch (RuntimeException e) {
+              // the malformed records this test writes itself
+            }
+          }
+        }
+        return true;
+      };
+      await("both engines apply a hint the trainer published", () -> {
+        poll.getAsBoolean();
+        Map<String, LensHint> applied = connector.appliedHints();
+        return engines.stream().allMatch(e -> applied.containsKey(e)
+            && published.getOrDefault(e, Map.of()).containsKey(applied.get(e).hintVersion()));
+      });
+      Map<String, LensHint> applied = connector.appliedHints();
+      for (String e : engines) {
+        LensHint hint = applied.get(e);
+        assertThat(hint.modelVersion()).as("model version of %s's hint", e)
+            .isEqualTo(published.get(e).get(hint.hintVersion())).isPositive();
+        assertThat(hint.tokenBudgetAt(0)).isPositive();
+      }
+      await("steps carry the applied hint version", () -> poll.getAsBoolean()
+          && engines.stream().allMatch(e -> stepHintVersion.getOrDefault(e, -1L) >= 1));
+
+      // a record that is no hint, and a hint breaking its invariants, are dead-lettered
+      var bad = io.synergysched.schemas.LensHint.newBuilder()
+          .setEngineId(engines.get(0)).setHintVersion(1_000_000).setModelVersion(1)
+          .setIssuedAtMs(System.currentTimeMillis()).setValidUntilMs(System.currentTimeMillis() + TTL_MS)
+          .setTpotTargetMs(100).setTpotMarginMs(5).setBudgetCurve(List.of(new BudgetPoint(0, 0, 4096)))
+          .setMaxNumSeqs(64).setChunkSizeTokens(256).setKvAdmissionWatermark(2.0).setPriorityPolicy("slack")
+          .build();
+      produce(List.of(
+          new ProducerRecord<>(Topics.CONTROL_LENS.name(), engines.get(0), "garbage".getBytes(StandardCharsets.UTF_8)),
+          new ProducerRecord<>(Topics.CONTROL_LENS.name(), engines.get(1),
+              new AvroRecordCodec<>(io.synergysched.schemas.LensHint.class, NO_REGISTRY).encode("unused", bad))));
+      await("malformed hints dead-lettered", () -> poll.getAsBoolean() && letters.stream()
+          .filter(l -> l.getStage().equals(LensHintReader.STAGE)).count() == 2);
+      assertThat(letters).filteredOn(l -> l.getStage().equals(LensHintReader.STAGE))
+          .extracting(DeadLetter::getError)
+          .anySatisfy(m -> assertThat(m).contains("unknown framing"))
+          .anySatisfy(m -> assertThat(m).contains("kvAdmissionWatermark"));
+      assertThat(connector.hintsDeadLettered()).isEqualTo(2);
+
+      // the trainer stops: no refresh comes, and each engine falls back once its hint expires
+      trainer.close();
+      produce(requests(engines, "b", 6));
+      await("engines back on their defaults", () -> {
+        poll.getAsBoolean();
+        return connector.appliedHints().isEmpty()
+            && engines.stream().allMatch(e -> stepHintVersion.getOrDefault(e, 0L) == -1L);
+      });
+      long fellBackBy = System.currentTimeMillis();
+      assertThat(connector.engines().values()).allMatch(EngineBackend::isHealthy);
+      // the fallback is the TTL's doing: it came after the last published hint's lifetime ended
+      for (String e : engines) {
+        assertThat(fellBackBy).as("fallback of %s", e).isGreaterThan(lastValidUntil.get(e));
+      }
+    }
+  }
+
+  /** {@code perEngine} long requests per engine: they keep the engines stepping for a while. */
+  private static List<ProducerRecord<String, byte[]>> requests(List<String> engines, String batch, int perEngine) {
+    var codec = new AvroRecordCodec<>(RoutedRequest.class, NO_REGISTRY);
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    long now = System.currentTimeMillis();
+    for (String engine : engines) {
+      for (int i = 0; i < perEngine; i++) {
+        String id = "lens-" + batch + "-" + engine + "-" + i;
+        records.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engine, codec.encode("unused",
+            RoutedRequest.newBuilder().setEngineId(engine).setDecisionId("d-" + id).setRoutedAtMs(now)
+                .setPolicy("test")
+                .setRequest(InferenceRequest.newBuilder().setRequestId(id).setArrivalTimeMs(now)
+                    .setPromptTokens(400 + 100 * i).setMaxOutputTokens(1500).setSloTtftMs(1000).setSloTpotMs(100)
+                    .build())
+                .build())));
+      }
+    }
+    return records;
+  }
+
   private static RoutedRequest routed(String engine, String id, int prompt, int output) {
     long now = System.currentTimeMillis();
     return RoutedRequest.newBuilder()
@@ -250,23 +370,12 @@ class EngineConnectorIT {
         .build();
   }
 
-  private static void produce(List<ProducerRecord<String, byte[]>> records) throws Exception {
-    Properties props = KAFKA.clientProperties();
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      for (ProducerRecord<String, byte[]> record : records) {
-        producer.send(record);
-      }
-      producer.flush();
-    }
+  private static void produce(List<ProducerRecord<String, byte[]>> records) {
+    TopicIo.produce(KAFKA, records);
   }
 
   private static KafkaConsumer<String, byte[]> consumer(String group) {
-    Properties props = KAFKA.clientProperties();
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    return TopicIo.consumer(KAFKA, group);
   }
 
   private static void await(String what, BooleanSupplier condition) {

@@ -2,6 +2,9 @@ package io.synergysched.connector.sim;
 
 import io.synergysched.connector.EngineBackend;
 import io.synergysched.connector.EngineEventSink;
+import io.synergysched.core.lens.LatestLensHint;
+import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensScheduler;
 import io.synergysched.core.scheduling.BatchScheduler;
 import io.synergysched.core.telemetry.RequestEvent;
 import io.synergysched.core.telemetry.StepObservation;
@@ -45,6 +48,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
   private final AtomicLong nextId = new AtomicLong();
   private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
   private final long startedAtMs;
+  private final LatestLensHint hints;
   private volatile EngineEventSink sink;
   private volatile boolean closed;
 
@@ -58,6 +62,19 @@ public final class SimulatedEngineBackend implements EngineBackend {
   public SimulatedEngineBackend(
       EngineConfig config, ProfiledStepLatency latency, BatchScheduler scheduler, double speed,
       LongSupplier wallClockMs) {
+    this(config, latency, scheduler, null, speed, wallClockMs);
+  }
+
+  /**
+   * @param hints where hints from the control topic go for the engine's LENS scheduler (built to
+   *     read them), or null when the scheduler takes no hints
+   * @param speed engine time per wall time, &gt; 0
+   * @param wallClockMs epoch milliseconds, usually {@code System::currentTimeMillis}
+   */
+  public SimulatedEngineBackend(
+      EngineConfig config, ProfiledStepLatency latency, BatchScheduler scheduler, LatestLensHint hints,
+      double speed, LongSupplier wallClockMs) {
+    this.hints = hints;
     this.engineId = config.engineId();
     this.latency = latency;
     this.engine = new SimulatedEngine(config, latency, scheduler);
@@ -97,12 +114,19 @@ public final class SimulatedEngineBackend implements EngineBackend {
     engine.setListener(new EngineListener() {
       @Override
       public void onStep(StepObservation step) {
-        eventSink.onStep(TelemetryMapping.toTelemetry(new StepObservation(
+        LensHint applied = appliedHint();
+        eventSink.onStep(withHintVersion(applied == null ? -1 : applied.hintVersion(), new StepObservation(
             step.engineId(), step.stepIndex(), startedAtMs + step.startTimeMs(), step.durationUs(),
             step.prefillTokens(), step.prefillChunks(), step.prefillChunkSqSum(),
             step.prefillCachedContext(), step.prefillChunkContextProduct(), step.decodeSeqs(),
             step.decodeContextSum(), step.kvBlocksUsed(), step.kvBlocksTotal(), step.waiting(),
             step.running(), step.preemptions(), step.tokenBudget())));
+      }
+
+      private io.synergysched.schemas.StepTelemetry withHintVersion(long version, StepObservation step) {
+        io.synergysched.schemas.StepTelemetry telemetry = TelemetryMapping.toTelemetry(step);
+        telemetry.setLensHintVersion(version);
+        return telemetry;
       }
 
       @Override
@@ -144,6 +168,35 @@ public final class SimulatedEngineBackend implements EngineBackend {
         hashes);
     tracked.put(id, new Tracked(request, wallClockMs.getAsLong(), sim));
     driver.submit(sim);
+  }
+
+  /**
+   * Takes the hint for the engine's LENS scheduler, its times moved from the planner's wall clock
+   * to the engine's clock (which runs {@code speed} times faster), so the scheduler's own expiry
+   * check falls back to the defaults when the hint's lifetime on the wall clock ends.
+   */
+  @Override
+  public boolean applyHint(LensHint hint) {
+    if (hints == null) {
+      return false;
+    }
+    if (hint == null) {
+      hints.clear();
+      return true;
+    }
+    double engineNow = driver.virtualNowMs();
+    long wallNow = wallClockMs.getAsLong();
+    return hints.offer(new LensHint(hint.engineId(), hint.hintVersion(), hint.modelVersion(),
+        (long) Math.floor(engineNow + (hint.issuedAtMs() - wallNow) * speed),
+        (long) Math.floor(engineNow + (hint.validUntilMs() - wallNow) * speed),
+        hint.tpotTargetMs(), hint.tpotMarginMs(), hint.budgetCurve(), hint.maxNumSeqs(), hint.chunkSizeTokens(),
+        hint.kvAdmissionWatermark(), hint.priorityPolicy()));
+  }
+
+  /** The hint the latest step ran with (times on the engine's clock), or null. */
+  @Override
+  public LensHint appliedHint() {
+    return engine.scheduler() instanceof LensScheduler lens ? lens.appliedHint() : null;
   }
 
   @Override

@@ -18,6 +18,7 @@ import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.Await;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import io.synergysched.topologies.TopicProvisioner;
+import io.synergysched.topologies.lens.LensHintMapping;
 import io.synergysched.topologies.query.EngineView;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
@@ -238,6 +239,7 @@ class EngineConnectorIT {
         ModelTrainerConfig.APPLICATION_ID, "lens-it-trainer",
         ModelTrainerConfig.STATE_DIR, stateDir.resolve("trainer").toString(),
         ModelTrainerConfig.IQ_PORT, "0",
+        "synergy.http.token", "connector-it-token-0123456789",
         "synergy.lens.hint-ttl-ms", Long.toString(TTL_MS),
         "synergy.lens.refresh-after-ms", "2000",
         "synergy.lens.plan-interval-ms", "500")));
@@ -270,11 +272,11 @@ class EngineConnectorIT {
             stepHintVersion.put(r.key(), stepSerde.deserialize(r.topic(), r.value()).getLensHintVersion());
           } else if (r.value() != null && engines.contains(r.key())) {
             try {
-              var h = hintSerde.deserialize(r.topic(), r.value());
-              published.computeIfAbsent(r.key(), k -> new HashMap<>()).put(h.getHintVersion(), h.getModelVersion());
-              lastValidUntil.merge(r.key(), h.getValidUntilMs(), Math::max);
+              LensHint h = LensHintMapping.toCore(hintSerde.deserialize(r.topic(), r.value()));
+              published.computeIfAbsent(r.key(), k -> new HashMap<>()).put(h.hintVersion(), h.modelVersion());
+              lastValidUntil.merge(r.key(), h.validUntilMs(), Math::max);
             } catch (RuntimeException e) {
-              // the malformed records this test writes itself
+              // the malformed records this test writes itself (not decodable, or not a valid hint)
             }
           }
         }

@@ -31,11 +31,15 @@ final class TopicIo {
     }
   }
 
-  /** A consumer in {@code group} that starts from the earliest offsets. */
+  /**
+   * A consumer in {@code group} that starts from the earliest offsets and, as the services do,
+   * reads committed records only (a transaction the trainer aborts is never seen).
+   */
   static KafkaConsumer<String, byte[]> consumer(KafkaClusterExtension kafka, String group) {
     Properties props = kafka.clientProperties();
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
   }
 }

@@ -12,6 +12,7 @@ class ModelTrainerConfigTest {
   private static ModelTrainerConfig read(String... keyValues) {
     Map<String, String> settings = new HashMap<>();
     settings.put("bootstrap.servers", "localhost:9092");
+    settings.put("synergy.http.auth", "none");
     for (int i = 0; i < keyValues.length; i += 2) {
       settings.put(keyValues[i], keyValues[i + 1]);
     }

@@ -68,6 +68,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--slo-tpot-ms", description = "TPOT target (default: ${DEFAULT-VALUE})")
   int sloTpotMs = 100;
 
+  @Option(names = "--dashboard-port",
+      description = "port of the live dashboard and the model-trainer's queries; 0 for any free one (default: ${DEFAULT-VALUE})")
+  int dashboardPort = 7070;
+
   @Option(names = "--out", description = "report folder (default: out/demo-<time>)")
   Path out;
 
@@ -75,6 +79,9 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (durationS < 5 || durationS > 86_400) {
       throw new IllegalArgumentException("--duration must be in [5, 86400] seconds, was " + durationS);
+    }
+    if (dashboardPort < 0 || dashboardPort > 65535) {
+      throw new IllegalArgumentException("--dashboard-port must be in [0, 65535], was " + dashboardPort);
     }
     if (!(rateScale > 0)) {
       throw new IllegalArgumentException("--rate-scale must be positive, was " + rateScale);
@@ -101,9 +108,6 @@ final class DemoCommand implements Callable<Integer> {
     // the services' HTTP endpoints need a token; each demo makes its own
     String token = HttpAccess.randomToken();
     for (String policy : policies) {
-      System.out.printf("%n== %s: %d requests over %d s (%s x%.1f), engines %s ==%n", policy,
-          requests.stream().filter(r -> r.arrivalMs() < durationS * 1000.0).count(), durationS,
-          traceFile.getFileName(), rateScale, engines);
       EmbeddedKafkaCluster embedded = bootstrapServers == null ? EmbeddedKafkaCluster.start(1) : null;
       String bootstrap = embedded != null ? embedded.bootstrapServers() : bootstrapServers;
       Thread stopper = new Thread(() -> closeQuietly(embedded), "demo-stop");
@@ -118,8 +122,12 @@ final class DemoCommand implements Callable<Integer> {
         String runId = policy.replaceAll("[^A-Za-z0-9-]", "") + "-" + stamp;
         try (DemoRun run = new DemoRun(new DemoRun.Settings(bootstrap, registryUrl, runId, policy,
             engines, requests, sloTtftMs, sloTpotMs, durationS * 1000L, 60_000L,
-            Files.createTempDirectory("synergysched-demo-" + runId + "-"), clientSettings, token))) {
+            Files.createTempDirectory("synergysched-demo-" + runId + "-"), clientSettings, token,
+            dashboardPort), System.out)) {
           System.out.print(run.accessHelp());
+          System.out.printf("%n== %s: %d requests over %d s (%s x%.1f), engines %s ==%n", policy,
+              requests.stream().filter(r -> r.arrivalMs() < durationS * 1000.0).count(), durationS,
+              traceFile.getFileName(), rateScale, engines);
           results.add(run.play(System.out, terminal));
         }
       } finally {

@@ -2,11 +2,7 @@ package io.synergysched.cli;
 
 import io.synergysched.connector.EngineConnector;
 import io.synergysched.connector.EngineConnectorConfig;
-import io.synergysched.core.model.StepLatencyModel;
-import io.synergysched.core.model.StepLatencyModelConfig;
-import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.telemetry.EngineStatus;
-import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.router.RouterConsumer;
 import io.synergysched.router.RouterConsumerConfig;
 import io.synergysched.schemas.InferenceRequest;
@@ -18,6 +14,7 @@ import io.synergysched.topologies.query.EngineView;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
 import io.synergysched.trainer.ModelTrainerConfig;
+import io.synergysched.trainer.dashboard.StepPrediction;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +51,8 @@ final class DemoRun implements AutoCloseable {
       long drainMs,
       Path stateDir,
       Map<String, String> kafka,
-      String httpToken) {
+      String httpToken,
+      int dashboardPort) {
 
     /** Without the secrets: a toString of the settings is safe to log. */
     @Override
@@ -71,14 +69,16 @@ final class DemoRun implements AutoCloseable {
   private final EngineConnector connector;
   private final DemoCollector collector;
 
-  DemoRun(Settings settings) throws Exception {
+  /**
+   * Starts the services; {@code out} gets the dashboard's address first, as soon as the
+   * model-trainer serves it.
+   */
+  DemoRun(Settings settings, PrintStream out) throws Exception {
     this.settings = settings;
-    trainer = ModelTrainer.start(ModelTrainerConfig.fromSettings(withRegistry(Map.of(
-        ModelTrainerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
-        ModelTrainerConfig.APPLICATION_ID, "demo-trainer-" + settings.runId(),
-        ModelTrainerConfig.STATE_DIR, settings.stateDir().resolve("trainer").toString(),
-        ModelTrainerConfig.IQ_PORT, "0"))));
+    trainer = startTrainer(settings.dashboardPort(), out);
     services.add(trainer);
+    out.println("dashboard: " + dashboardUrl() + "  (live while the demo runs)");
+    out.flush();
     connector = EngineConnector.start(EngineConnectorConfig.fromSettings(withRegistry(Map.of(
         EngineConnectorConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
         EngineConnectorConfig.CONNECTOR_ID, settings.runId(),
@@ -115,6 +115,42 @@ final class DemoRun implements AutoCloseable {
     return String.format(Locale.ROOT, "model-trainer queries: %s/engines (also /engines/{id}, /health)"
         + "%n  token: %s%n  curl -H \"Authorization: Bearer %s\" %s/engines%n", trainerUrl(),
         settings.httpToken(), settings.httpToken(), trainerUrl());
+  }
+
+  private ModelTrainer startTrainer(int port, PrintStream out) throws Exception {
+    try {
+      return ModelTrainer.start(ModelTrainerConfig.fromSettings(withRegistry(Map.of(
+          ModelTrainerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
+          ModelTrainerConfig.APPLICATION_ID, "demo-trainer-" + settings.runId(),
+          ModelTrainerConfig.STATE_DIR, settings.stateDir().resolve("trainer").toString(),
+          ModelTrainerConfig.IQ_PORT, Integer.toString(port)))));
+    } catch (java.net.BindException e) {
+      if (port == 0) {
+        throw e;
+      }
+      out.println("port " + port + " is in use; the dashboard takes any free port");
+      return startTrainer(0, out);
+    }
+  }
+
+  /** The model-trainer's dashboard address, with this run's token. */
+  String dashboardUrl() {
+    return trainer.dashboardUrl() + "?access_token=" + settings.httpToken();
+  }
+
+  /** The model-trainer of this run. */
+  ModelTrainer trainer() {
+    return trainer;
+  }
+
+  /** Ids of the simulated engines of this run. */
+  java.util.Set<String> engineIds() {
+    return connector.engines().keySet();
+  }
+
+  /** The router-consumer of this run. */
+  RouterConsumer router() {
+    return router;
   }
 
   /** The services' settings: these, the cluster's client settings, the HTTP token, the registry. */
@@ -229,17 +265,8 @@ final class DemoRun implements AutoCloseable {
         continue;
       }
       EngineStatus s = v.status();
-      double measured = s == null ? Double.NaN : s.lastDurationUs() / 1000.0;
-      double predicted = Double.NaN;
-      StepLatencyModelState state = v.decodeModelState();
-      if (s != null && state != null) {
-        predicted = StepLatencyModel.fromState(state, StepLatencyModelConfig.defaults())
-            .predictUs(new StepObservation(v.engineId(), 0, 0, 1, s.lastPrefillTokens(),
-                s.lastPrefillTokens() > 0 ? 1 : 0,
-                (long) s.lastPrefillTokens() * s.lastPrefillTokens(), 0, 0, s.lastDecodeSeqs(),
-                s.lastDecodeContextSum(), s.kvBlocksUsed(), s.kvBlocksTotal(), s.waiting(),
-                s.running(), 0, s.tokenBudget())) / 1000.0;
-      }
+      double measured = StepPrediction.measuredMs(v);
+      double predicted = StepPrediction.predictedMs(v);
       long[] counts = slo.getOrDefault(v.engineId(), new long[2]);
       rows.add(new DemoResult.EngineRow(v.engineId(), routed.getOrDefault(v.engineId(), 0L),
           s == null ? 0 : s.running(), s == null ? 0 : s.waiting(), measured, predicted,
@@ -254,6 +281,7 @@ final class DemoRun implements AutoCloseable {
     StringBuilder text = new StringBuilder();
     double fraction = Math.min(1.0, elapsedMs / (double) settings.durationMs());
     int filled = (int) Math.round(fraction * 30);
+    text.append("dashboard: ").append(dashboardUrl()).append(System.lineSeparator());
     text.append(String.format(Locale.ROOT, "%s [%s%s] %3.0f%%  %d/%d requests sent, %d ended%n",
         settings.policy(), "=".repeat(filled), " ".repeat(30 - filled), fraction * 100, sent, total,
         collector.ended()));

@@ -9,6 +9,10 @@ import io.synergysched.connector.EngineConnectorConfig;
 import io.synergysched.connector.vllm.VllmConfig;
 import io.synergysched.core.config.ConfigLoader;
 import io.synergysched.router.RouterConsumerConfig;
+import io.synergysched.schemas.DeadLetter;
+import io.synergysched.schemas.SloWindow;
+import io.synergysched.topologies.query.EngineView;
+import io.synergysched.trainer.dashboard.TrainerMetrics;
 import io.synergysched.trainer.ModelTrainerConfig;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -18,7 +22,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -93,6 +99,91 @@ class DockerComposeTest {
     assertThat(env(services, "router-consumer", "SYNERGY_ROUTER_TRAINER_URL"))
         .isEqualTo("http://model-trainer:7070");
     assertThat(hasMain(HttpHealthCheck.class.getName())).isTrue();
+  }
+
+  @Test
+  void shouldScrapeEveryAppWithPrometheusAndProvisionGrafanaWithItsDashboards() throws Exception {
+    JsonNode services = compose().get("services");
+    assertThat(services.fieldNames()).toIterable().contains("prometheus", "grafana");
+    ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    Path prometheusFile = mounted(services.get("prometheus"), "/etc/prometheus/prometheus.yml");
+    JsonNode prometheus = yaml.readTree(prometheusFile.toFile());
+    Map<String, String> scraped = new HashMap<>();
+    prometheus.get("scrape_configs").forEach(job -> {
+      assertThat(job.path("metrics_path").asText("/metrics")).isEqualTo("/metrics");
+      // the apps want the bearer token; Prometheus reads it from the file its entrypoint writes
+      assertThat(job.get("authorization").get("type").asText()).isEqualTo("Bearer");
+      assertThat(services.get("prometheus").get("entrypoint").toString())
+          .contains(job.get("authorization").get("credentials_file").asText());
+      job.get("static_configs").forEach(c -> c.get("targets")
+          .forEach(t -> scraped.put(t.asText(), job.get("job_name").asText())));
+    });
+    // every app with a metrics endpoint is scraped, at the port it is configured with
+    assertThat(scraped.keySet()).containsExactlyInAnyOrder(
+        "model-trainer:" + env(services, "model-trainer", "SYNERGY_IQ_PORT"),
+        "router-consumer:" + env(services, "router-consumer", "SYNERGY_ROUTER_METRICS_PORT"));
+    assertThat(env(services, "prometheus", "SYNERGY_HTTP_TOKEN"))
+        .isEqualTo(env(services, "model-trainer", "SYNERGY_HTTP_TOKEN"))
+        .isEqualTo(env(services, "router-consumer", "SYNERGY_HTTP_TOKEN"));
+    Path provisioning = mounted(services.get("grafana"), "/etc/grafana/provisioning");
+    JsonNode datasource = yaml.readTree(
+        provisioning.resolve("datasources/prometheus.yml").toFile()).get("datasources").get(0);
+    assertThat(datasource.get("url").asText()).isEqualTo("http://prometheus:9090");
+    assertThat(services.get("prometheus").get("ports").get(0).asText()).endsWith(":9090");
+    String dashboardsPath = yaml.readTree(provisioning.resolve("dashboards/synergysched.yml").toFile())
+        .get("providers").get(0).get("options").get("path").asText();
+    Path dashboards = mounted(services.get("grafana"), dashboardsPath);
+    assertThat(dashboards.toRealPath()).isEqualTo(GrafanaDashboards.FOLDER.toRealPath());
+    assertThat(GrafanaDashboards.files()).isNotEmpty();
+    String uid = datasource.get("uid").asText();
+    for (Path file : GrafanaDashboards.files()) {
+      JsonNode dashboard = new ObjectMapper().readTree(file.toFile());
+      assertThat(dashboard.get("panels")).as("panels of %s", file).isNotEmpty();
+      dashboard.get("panels").forEach(panel -> {
+        assertThat(panel.get("datasource").get("uid").asText()).as(panel.get("title").asText())
+            .isEqualTo(uid);
+        assertThat(panel.get("targets")).as(panel.get("title").asText()).isNotEmpty();
+      });
+    }
+  }
+
+  @Test
+  void shouldQueryOnlyTrainerMetricsTheTrainerExports() throws Exception {
+    // the router's names are checked against a running router in DashboardBrowserIT
+    Set<String> trainerNames = GrafanaDashboards.metricNames().stream()
+        .filter(n -> n.startsWith("synergy_trainer_")).collect(Collectors.toSet());
+    assertThat(trainerNames).isNotEmpty();
+    assertThat(GrafanaDashboards.metricNames()).allMatch(
+        n -> n.startsWith("synergy_trainer_") || n.startsWith("synergy_router_"));
+    try (TrainerMetrics metrics = new TrainerMetrics(() -> 42)) {
+      // one of each event, so the meters created on first use exist
+      metrics.models(List.of(new EngineView("e0", null, new EngineView.ModelSummary(1, "", 10, 512,
+          Map.of(), 0.9, 0.05, 12), null, "here")));
+      metrics.sloWindow(SloWindow.newBuilder().setEngineId("e0").setWindowStartMs(0)
+          .setWindowEndMs(10_000).setFinished(10).setTtftMet(9).setTpotMet(9).setBothMet(8)
+          .setRejected(0).build());
+      metrics.overallAttainment(0.8);
+      metrics.deadLetter(DeadLetter.newBuilder().setSourceTopic("synergy.engine.steps")
+          .setSourcePartition(0).setSourceOffset(1).setStage("model-trainer/decode-step")
+          .setError("bad").setFailedAtMs(1).build());
+      metrics.modelSnapshot();
+      metrics.hint();
+      assertThat(GrafanaDashboards.exported(metrics.scrape())).containsAll(trainerNames);
+    }
+  }
+
+  /** The repository file or folder mounted at {@code target} in a service. */
+  private static Path mounted(JsonNode service, String target) {
+    for (JsonNode volume : service.get("volumes")) {
+      String[] parts = volume.asText().split(":");
+      if (parts[1].equals(target)) {
+        assertThat(parts[0]).startsWith("./");
+        Path file = Path.of("..").resolve(parts[0].substring(2));
+        assertThat(file).exists();
+        return file;
+      }
+    }
+    throw new AssertionError("nothing is mounted at " + target + " in " + service);
   }
 
   private static JsonNode compose() throws Exception {

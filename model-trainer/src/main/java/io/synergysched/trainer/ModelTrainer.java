@@ -9,6 +9,7 @@ import io.synergysched.topologies.query.EngineQueryHttpServer;
 import io.synergysched.topologies.query.EngineQueryService;
 import io.synergysched.topologies.telemetry.TelemetryTopology;
 import io.synergysched.topologies.telemetry.TelemetryTopologyConfig;
+import io.synergysched.trainer.dashboard.Dashboard;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +38,7 @@ public final class ModelTrainer implements AutoCloseable {
   private final KafkaStreams streams;
   private final EngineQueryHttpServer http;
   private final EngineQueryService queries;
+  private final Dashboard dashboard;
   private final HostInfo advertised;
   private final Map<String, AtomicLong> restoredByStore = new ConcurrentHashMap<>();
 
@@ -73,6 +75,7 @@ public final class ModelTrainer implements AutoCloseable {
         });
     queries = new EngineQueryService(streams, advertised, json, Duration.ofSeconds(5), config.http());
     http.serve(queries, () -> streams.state().name());
+    dashboard = Dashboard.start(json, http, queries, this::processedRecords, clientSettings(config), registry);
     streams.start();
     LOG.info("model-trainer {} serving queries on http://{}", config.applicationId(), advertised);
   }
@@ -122,8 +125,19 @@ public final class ModelTrainer implements AutoCloseable {
     return count == null ? 0 : count.get();
   }
 
+  /** The dashboard's address on this instance, e.g. {@code http://127.0.0.1:7070/dashboard/}. */
+  public String dashboardUrl() {
+    return "http://" + advertised.host() + ":" + advertised.port() + Dashboard.PATH;
+  }
+
+  /** The Prometheus exposition text of this instance's metrics (also at {@code /metrics}). */
+  public String scrapeMetrics() {
+    return dashboard.metrics().scrape();
+  }
+
   @Override
   public void close() {
+    dashboard.close();
     http.close();
     streams.close(Duration.ofSeconds(30));
   }

@@ -1,16 +1,20 @@
 package io.synergysched.cli;
 
+import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.core.config.HttpAccess;
+import io.synergysched.topologies.http.HttpEndpoints;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Container health check without curl in the image: {@code HttpHealthCheck URL} exits 0 when the
- * URL answers HTTP 200 within 5 s, 1 otherwise. It sends the bearer token of the environment
- * variable {@code SYNERGY_HTTP_TOKEN} when set (the services' endpoints require it unless {@code
- * SYNERGY_HTTP_AUTH=none}).
+ * URL answers HTTP 200 within 5 s, 1 otherwise. It authenticates as the service it runs beside,
+ * from the same environment: the bearer token of {@code SYNERGY_HTTP_TOKEN}, or under {@code
+ * SYNERGY_HTTP_AUTH=mtls} the {@code SYNERGY_HTTP_TLS_*} stores.
  */
 public final class HttpHealthCheck {
 
@@ -22,13 +26,14 @@ public final class HttpHealthCheck {
       System.exit(2);
     }
     try {
+      Map<String, String> settings = new HashMap<>(
+          ConfigLoader.load(null, System.getenv(), Map.of(), HttpAccess.KEYS));
+      settings.keySet().retainAll(HttpAccess.KEYS);
+      HttpAccess access = settings.isEmpty() ? HttpAccess.none() : HttpAccess.fromSettings(settings);
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(args[0])).timeout(Duration.ofSeconds(5)).GET();
-      String token = System.getenv("SYNERGY_HTTP_TOKEN");
-      if (token != null && !token.isBlank()) {
-        request.header("Authorization", "Bearer " + token.trim());
-      }
-      int status = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+      access.authorizationHeader().ifPresent(value -> request.header("Authorization", value));
+      int status = HttpEndpoints.client(access, Duration.ofSeconds(5))
           .send(request.build(), HttpResponse.BodyHandlers.discarding())
           .statusCode();
       System.exit(status == 200 ? 0 : 1);

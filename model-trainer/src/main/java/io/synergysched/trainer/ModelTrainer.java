@@ -77,7 +77,8 @@ public final class ModelTrainer implements AutoCloseable {
     http.serve(queries, () -> streams.state().name());
     dashboard = Dashboard.start(json, http, queries, this::processedRecords, clientSettings(config), registry);
     streams.start();
-    LOG.info("model-trainer {} serving queries on http://{}", config.applicationId(), advertised);
+    LOG.info("model-trainer {} serving queries on {}://{}", config.applicationId(),
+        config.http().scheme(), advertised);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.synergysched.router;
 import com.sun.net.httpserver.HttpServer;
 import io.synergysched.core.config.HttpAccess;
 import io.synergysched.topologies.http.HttpAccessFilter;
+import io.synergysched.topologies.http.HttpEndpoints;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -46,7 +47,7 @@ final class RouterMetrics implements AutoCloseable {
         .description("age of the engine-state snapshot used by the last decision")
         .register(registry);
     if (port >= 0) {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
+      server = HttpEndpoints.server(new InetSocketAddress("127.0.0.1", port), 16, access);
       HttpAccessFilter.protect(server.createContext("/metrics", exchange -> {
         byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");

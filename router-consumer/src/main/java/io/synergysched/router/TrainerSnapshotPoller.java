@@ -2,6 +2,7 @@ package io.synergysched.router;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synergysched.core.config.HttpAccess;
+import io.synergysched.topologies.http.HttpEndpoints;
 import io.synergysched.topologies.query.EngineView;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -30,8 +31,7 @@ final class TrainerSnapshotPoller implements AutoCloseable {
   /** One answer and when it was fetched (epoch ms). */
   record Snapshot(long fetchedAtMs, List<EngineView> engines) {}
 
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
   private final URI enginesUri;
   private final LongSupplier clock;
@@ -43,6 +43,7 @@ final class TrainerSnapshotPoller implements AutoCloseable {
   /** @param access how to authenticate to the model-trainer */
   TrainerSnapshotPoller(URI trainerUrl, Duration interval, LongSupplier clock, HttpAccess access) {
     this.access = access;
+    this.http = HttpEndpoints.client(access, Duration.ofSeconds(2));
     String base = trainerUrl.toString();
     this.enginesUri = URI.create((base.endsWith("/") ? base : base + "/") + "engines");
     this.clock = clock;

@@ -3,8 +3,11 @@ package io.synergysched.core.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class HttpAccessTest {
 
@@ -58,5 +61,28 @@ class HttpAccessTest {
     assertThat(Secrets.isSecret("ssl.keystore.location")).isFalse();
     assertThat(Secrets.redacting(Map.of("ssl.truststore.password", "pw-1")).toString())
         .isEqualTo("{ssl.truststore.password=[hidden]}");
+  }
+
+  @Test
+  void shouldRequireBothStoresForMutualTlsAndHideTheirPasswords(@TempDir Path dir) throws Exception {
+    Path keystore = Files.writeString(dir.resolve("k.p12"), "k");
+    Path truststore = Files.writeString(dir.resolve("t.p12"), "t");
+    assertThatThrownBy(() -> HttpAccess.fromSettings(Map.of("synergy.http.auth", "mtls",
+        "synergy.http.tls.keystore", keystore.toString())))
+        .hasMessageContaining("synergy.http.tls.truststore");
+    assertThatThrownBy(() -> HttpAccess.fromSettings(Map.of("synergy.http.auth", "mtls",
+        "synergy.http.tls.keystore", dir.resolve("absent.p12").toString(),
+        "synergy.http.tls.truststore", truststore.toString())))
+        .hasMessageContaining("synergy.http.tls.keystore").hasMessageContaining("absent.p12");
+    HttpAccess mtls = HttpAccess.fromSettings(Map.of("synergy.http.auth", "mtls",
+        "synergy.http.tls.keystore", keystore.toString(),
+        "synergy.http.tls.keystore-password", "key-pw-0123",
+        "synergy.http.tls.truststore", truststore.toString(),
+        "synergy.http.tls.truststore-password", "trust-pw-0123"));
+    assertThat(mtls.mode()).isEqualTo(HttpAccess.Mode.MTLS);
+    assertThat(mtls.scheme()).isEqualTo("https");
+    assertThat(mtls.authorizationHeader()).isEmpty();
+    assertThat(mtls.toString()).contains("k.p12").doesNotContain("key-pw-0123")
+        .doesNotContain("trust-pw-0123");
   }
 }

@@ -3,6 +3,7 @@ package io.synergysched.topologies.http;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpsExchange;
 import io.synergysched.core.config.HttpAccess;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,6 +12,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,6 +65,10 @@ public final class HttpAccessFilter extends Filter {
 
   /** Logs, once per server, that its endpoints are open to anyone who reaches {@code where}. */
   public static void warnIfOpen(HttpAccess access, String where) {
+    if (access.mode() == HttpAccess.Mode.TOKEN && !access.tls()) {
+      LOG.info("{} checks a bearer token over plain HTTP: serve it over TLS ({}) or behind a"
+          + " TLS proxy where the network is not trusted", where, HttpAccess.KEYSTORE);
+    }
     if (access.mode() == HttpAccess.Mode.NONE) {
       LOG.warn("HTTP authentication is OFF for {} ({}=none): anyone who can reach the port can"
           + " read it; use this for local runs only", where, HttpAccess.AUTH);
@@ -100,6 +106,11 @@ public final class HttpAccessFilter extends Filter {
         return;
       }
     }
+    if (access.mode() == HttpAccess.Mode.MTLS && !hasClientCertificate(exchange)) {
+      // the handshake demands one; this guards a server set up without it
+      reject(exchange, 401, null, "a client certificate is required");
+      return;
+    }
     if (access.mode() == HttpAccess.Mode.TOKEN) {
       String header = exchange.getRequestHeaders().getFirst("Authorization");
       String presented;
@@ -128,6 +139,17 @@ public final class HttpAccessFilter extends Filter {
       }
     }
     chain.doFilter(exchange);
+  }
+
+  private static boolean hasClientCertificate(HttpExchange exchange) {
+    if (!(exchange instanceof HttpsExchange https) || https.getSSLSession() == null) {
+      return false;
+    }
+    try {
+      return https.getSSLSession().getPeerCertificates().length > 0;
+    } catch (SSLPeerUnverifiedException e) {
+      return false;
+    }
   }
 
   /**

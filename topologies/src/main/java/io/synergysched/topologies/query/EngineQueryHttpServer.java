@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.synergysched.core.config.HttpAccess;
 import io.synergysched.topologies.http.HttpAccessFilter;
+import io.synergysched.topologies.http.HttpEndpoints;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -62,7 +63,7 @@ public final class EngineQueryHttpServer implements AutoCloseable {
       throws IOException {
     this.json = json;
     this.access = access;
-    this.server = HttpServer.create(new InetSocketAddress(bindHost, port), 64);
+    this.server = HttpEndpoints.server(new InetSocketAddress(bindHost, port), 64, access);
     this.executor =
         Executors.newFixedThreadPool(
             4,

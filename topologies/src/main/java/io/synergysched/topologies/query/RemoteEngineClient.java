@@ -3,6 +3,7 @@ package io.synergysched.topologies.query;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synergysched.core.config.HttpAccess;
+import io.synergysched.topologies.http.HttpEndpoints;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -27,7 +28,7 @@ final class RemoteEngineClient {
     this.json = json;
     this.access = access;
     this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.http = HttpEndpoints.client(access, timeout);
   }
 
   Optional<EngineView> engine(HostInfo host, String engineId) {
@@ -44,7 +45,7 @@ final class RemoteEngineClient {
   }
 
   private HttpResponse<String> get(HostInfo host, String path) {
-    URI uri = URI.create("http://" + host.host() + ":" + host.port() + path);
+    URI uri = URI.create(access.scheme() + "://" + host.host() + ":" + host.port() + path);
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout).GET();
       access.authorizationHeader().ifPresent(value -> request.header("Authorization", value));

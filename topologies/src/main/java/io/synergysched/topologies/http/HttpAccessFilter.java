@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * The token is read from the {@code Authorization: Bearer} header or, for browser EventSource
  * which cannot set headers, the {@code access_token} query parameter. A token in a URL can end up
  * in access logs, proxies' logs and browser history: prefer the header, keep such URLs out of logs
- * (this service logs paths only, never query strings).
+ * (this service logs paths only, never query strings); every answer carries {@code
+ * Referrer-Policy: no-referrer} so a page opened with the token does not pass it on.
  */
 public final class HttpAccessFilter extends Filter {
 
@@ -82,6 +83,9 @@ public final class HttpAccessFilter extends Filter {
 
   @Override
   public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+    // a page opened with ?access_token= must not hand the token on in a Referer header
+    exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
     URI uri = exchange.getRequestURI();
     String raw = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     if (raw.length() > MAX_URI_LENGTH) {

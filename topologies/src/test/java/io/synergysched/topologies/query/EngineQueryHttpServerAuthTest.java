@@ -89,6 +89,8 @@ class EngineQueryHttpServerAuthTest {
     HttpResponse<String> query = get(base + "/extra?access_token=" + TOKEN, null);
     assertThat(query.statusCode()).isEqualTo(200);
     assertThat(query.body()).isEqualTo("extra");
+    // ... and the page it opens does not pass the token on to the sites it links
+    assertThat(query.headers().firstValue("Referrer-Policy")).contains("no-referrer");
   }
 
   @Test

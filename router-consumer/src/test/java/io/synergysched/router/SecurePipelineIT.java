@@ -16,6 +16,8 @@ import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import io.synergysched.testsupport.SaslSslListener;
+import io.synergysched.testsupport.TestCertificates;
+import io.synergysched.topologies.http.HttpEndpoints;
 import io.synergysched.trainer.ModelTrainer;
 import io.synergysched.trainer.ModelTrainerConfig;
 import java.io.ByteArrayOutputStream;
@@ -52,7 +54,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole control plane on a broker whose client listener requires TLS and SASL/SCRAM-SHA-512:
  * a model-trainer, a PRISM router and an engine-connector with simulated engines, each with its
  * own SCRAM user, every Kafka client of every service on the secure listener, the HTTP endpoints
- * behind a bearer token. Every request is decided once and finishes once; a client without
+ * on HTTPS behind a bearer token (the router polls the trainer over it). Every request is decided once and finishes once; a client without
  * credentials, or with a wrong password, is refused; and nothing logged while it all ran (Kafka's
  * config dumps included) holds a SASL password, a store password or the HTTP token.
  */
@@ -81,6 +83,7 @@ class SecurePipelineIT {
 
   private final List<AutoCloseable> running = new ArrayList<>();
   private final Map<String, String> passwords = new HashMap<>();
+  private TestCertificates httpCertificates;
 
   @AfterEach
   void stopAll() throws Exception {
@@ -92,6 +95,12 @@ class SecurePipelineIT {
   @Test
   void shouldRunThePipelineOverSaslSslAndLogNoSecret() throws Exception {
     String token = HttpAccess.randomToken();
+    httpCertificates = TestCertificates.generate("localhost");
+    Map<String, String> http = Map.of(HttpAccess.TOKEN, token,
+        HttpAccess.KEYSTORE, httpCertificates.keystore().toString(),
+        HttpAccess.KEYSTORE_PASSWORD, httpCertificates.keystorePassword(),
+        HttpAccess.TRUSTSTORE, httpCertificates.truststore().toString(),
+        HttpAccess.TRUSTSTORE_PASSWORD, httpCertificates.truststorePassword());
     for (String user : List.of("model-trainer", "router", "connector", "client")) {
       passwords.put(user, SaslSslListener.randomPassword());
       KAFKA.createScramUser(user, passwords.get(user));
@@ -101,10 +110,10 @@ class SecurePipelineIT {
       ModelTrainerConfig trainerConfig = ModelTrainerConfig.fromSettings(service("model-trainer",
           Map.of(ModelTrainerConfig.APPLICATION_ID, "secure-trainer",
               ModelTrainerConfig.STATE_DIR, dir.resolve("trainer").toString(),
-              ModelTrainerConfig.IQ_PORT, "0",
-              HttpAccess.TOKEN, token)));
+              ModelTrainerConfig.IQ_PORT, "0"), http));
       ModelTrainer trainer = ModelTrainer.start(trainerConfig); // creates the topics, over SASL_SSL
       running.add(trainer);
+      String trainerUrl = "https://localhost:" + trainer.advertised().port();
       EngineConnectorConfig connectorConfig = EngineConnectorConfig.fromSettings(service("connector",
           Map.of(EngineConnectorConfig.CONNECTOR_ID, "secure",
               EngineConnectorConfig.ENGINES, "a100:llama-2-7b:tp1,h100:llama-2-7b:tp1",
@@ -114,9 +123,8 @@ class SecurePipelineIT {
       RouterConsumerConfig routerConfig = RouterConsumerConfig.fromSettings(service("router",
           Map.of(RouterConsumerConfig.INSTANCE_ID, "secure-router",
               RouterConsumerConfig.POLICY, "prism",
-              RouterConsumerConfig.TRAINER_URL, PipelineFixture.trainerUrl(trainer),
-              RouterConsumerConfig.METRICS_PORT, "0",
-              HttpAccess.TOKEN, token)));
+              RouterConsumerConfig.TRAINER_URL, trainerUrl,
+              RouterConsumerConfig.METRICS_PORT, "0"), http));
       RouterConsumer router = RouterConsumer.start(routerConfig);
       running.add(router);
 
@@ -156,15 +164,15 @@ class SecurePipelineIT {
       assertThat(finished.values()).as("each routed request finished once").containsOnly(1);
       assertThat(finished.size()).as("requests served").isGreaterThan(REQUESTS / 2);
 
-      // HTTP: the router reached the trainer with the token (it routed), others need it too
-      HttpClient http = HttpClient.newHttpClient();
-      URI engines = URI.create(PipelineFixture.trainerUrl(trainer) + "/engines");
-      HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(engines).GET().build(),
+      // HTTPS: the router reached the trainer with the token (it routed), others need it too
+      HttpClient https = HttpEndpoints.client(trainerConfig.http(), Duration.ofSeconds(5));
+      URI engines = URI.create(trainerUrl + "/engines");
+      HttpResponse<String> anonymous = https.send(HttpRequest.newBuilder(engines).GET().build(),
           HttpResponse.BodyHandlers.ofString());
       assertThat(anonymous.statusCode()).isEqualTo(401);
       assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
-      URI metrics = URI.create("http://127.0.0.1:" + router.metricsPort() + "/metrics");
-      assertThat(http.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer " + token)
+      URI metrics = URI.create("https://localhost:" + router.metricsPort() + "/metrics");
+      assertThat(https.send(HttpRequest.newBuilder(metrics).header("Authorization", "Bearer " + token)
           .GET().build(), HttpResponse.BodyHandlers.ofString()).body())
           .contains("synergy_router_decisions_total");
 
@@ -189,6 +197,7 @@ class SecurePipelineIT {
       stopAll();
       running.clear();
       LOG.stop();
+      httpCertificates.delete();
     }
     String logged = LOG.text();
     // the scan saw the clients' config dumps (admin, Streams, consumers, producers), secrets hidden
@@ -199,6 +208,10 @@ class SecurePipelineIT {
 
   private void assertSecretFree(String what, String text, String token) {
     assertThat(text).as("%s holds the HTTP token", what).doesNotContain(token);
+    assertThat(text).as("%s holds the HTTP keystore password", what)
+        .doesNotContain(httpCertificates.keystorePassword());
+    assertThat(text).as("%s holds the HTTP truststore password", what)
+        .doesNotContain(httpCertificates.truststorePassword());
     passwords.forEach((user, password) ->
         assertThat(text).as("%s holds the SASL password of %s", what, user).doesNotContain(password));
     SaslSslListener tls = KAFKA.secureListener();
@@ -209,7 +222,13 @@ class SecurePipelineIT {
 
   /** A service's settings: its own, the secure bootstrap and its SCRAM user's client settings. */
   private Map<String, String> service(String user, Map<String, String> own) {
+    return service(user, own, Map.of());
+  }
+
+  private Map<String, String> service(String user, Map<String, String> own,
+      Map<String, String> http) {
     Map<String, String> settings = new HashMap<>(own);
+    settings.putAll(http);
     settings.put("bootstrap.servers", KAFKA.secureBootstrapServers());
     KAFKA.secureListener().clientSettings(user, passwords.get(user))
         .forEach((k, v) -> settings.put("kafka." + k, v));

@@ -56,6 +56,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "GPU:MODEL:tpN[*COUNT],... (default: ${DEFAULT-VALUE})")
   String engines = "a100:llama-2-7b:tp1*2,h100:llama-2-7b:tp1*2";
 
+  @Option(names = "--scheduler",
+      description = "batch scheduler of the engines, e.g. lens to apply the model-trainer's LENS hints (default: ${DEFAULT-VALUE})")
+  String scheduler = "vllm-default";
+
   @Option(names = "--trace", description = "Azure-format trace CSV (default: the Azure 2023 conversation trace)")
   Path trace;
 
@@ -123,7 +127,7 @@ final class DemoCommand implements Callable<Integer> {
         try (DemoRun run = new DemoRun(new DemoRun.Settings(bootstrap, registryUrl, runId, policy,
             engines, requests, sloTtftMs, sloTpotMs, durationS * 1000L, 60_000L,
             Files.createTempDirectory("synergysched-demo-" + runId + "-"), clientSettings, token,
-            dashboardPort), System.out)) {
+            dashboardPort, scheduler), System.out)) {
           System.out.print(run.accessHelp());
           System.out.printf("%n== %s: %d requests over %d s (%s x%.1f), engines %s ==%n", policy,
               requests.stream().filter(r -> r.arrivalMs() < durationS * 1000.0).count(), durationS,

@@ -2,6 +2,8 @@ package io.synergysched.cli;
 
 import io.synergysched.connector.EngineConnector;
 import io.synergysched.connector.EngineConnectorConfig;
+import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensScheduler;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.router.RouterConsumer;
 import io.synergysched.router.RouterConsumerConfig;
@@ -10,6 +12,7 @@ import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.simulator.trace.TraceRequest;
+import io.synergysched.topologies.lens.LensHintTopologyConfig;
 import io.synergysched.topologies.query.EngineView;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
@@ -52,7 +55,8 @@ final class DemoRun implements AutoCloseable {
       Path stateDir,
       Map<String, String> kafka,
       String httpToken,
-      int dashboardPort) {
+      int dashboardPort,
+      String scheduler) {
 
     /** Without the secrets: a toString of the settings is safe to log. */
     @Override
@@ -85,6 +89,9 @@ final class DemoRun implements AutoCloseable {
         EngineConnectorConfig.ENGINES, settings.engines(),
         EngineConnectorConfig.NOISE_SIGMA, "0.03",
         EngineConnectorConfig.HEARTBEAT_MS, "250",
+        EngineConnectorConfig.SCHEDULER, settings.scheduler(),
+        EngineConnectorConfig.SLO_TTFT_MS, Integer.toString(settings.sloTtftMs()),
+        EngineConnectorConfig.SLO_TPOT_MS, Integer.toString(settings.sloTpotMs()),
         // a new demo run starts from now, not from an earlier run's routed requests
         "kafka.auto.offset.reset", "latest"))));
     services.add(connector);
@@ -123,7 +130,8 @@ final class DemoRun implements AutoCloseable {
           ModelTrainerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
           ModelTrainerConfig.APPLICATION_ID, "demo-trainer-" + settings.runId(),
           ModelTrainerConfig.STATE_DIR, settings.stateDir().resolve("trainer").toString(),
-          ModelTrainerConfig.IQ_PORT, Integer.toString(port)))));
+          ModelTrainerConfig.IQ_PORT, Integer.toString(port),
+          LensHintTopologyConfig.TPOT_MS, Integer.toString(settings.sloTpotMs())))));
     } catch (java.net.BindException e) {
       if (port == 0) {
         throw e;
@@ -291,6 +299,18 @@ final class DemoRun implements AutoCloseable {
       text.append(String.format(Locale.ROOT, "  %-34s %7d %5d %5d %9.1f %9.1f %5.1f%% %5.1f%%%n",
           r.engineId(), r.routed(), r.running(), r.waiting(), r.lastStepMs(), r.predictedStepMs(),
           100 * r.modelMape(), 100 * r.sloAttainment()));
+    }
+    if (LensScheduler.NAME.equals(settings.scheduler())) {
+      // the LENS hint each engine's latest step ran with (from the model-trainer's control topic)
+      text.append("  LENS hint applied:");
+      Map<String, LensHint> applied = connector.appliedHints();
+      for (String engine : connector.engines().keySet()) {
+        LensHint h = applied.get(engine);
+        text.append(h == null ? String.format(Locale.ROOT, " %s defaults;", engine)
+            : String.format(Locale.ROOT, " %s v%d (model v%d, budget@0 %d);", engine, h.hintVersion(),
+                h.modelVersion(), h.tokenBudgetAt(0)));
+      }
+      text.append(String.format(Locale.ROOT, "%n"));
     }
     if (terminal) {
       out.print("\033[H\033[2J");

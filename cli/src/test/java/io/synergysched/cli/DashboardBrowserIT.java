@@ -80,7 +80,7 @@ class DashboardBrowserIT {
     }
     DemoRun run = new DemoRun(new DemoRun.Settings(KAFKA.bootstrapServers(), null, "browser",
         "prism", ENGINES, trace(25), 1000, 100, 25_000, 20_000, dir.resolve("state"), Map.of(),
-        TOKEN, 0), System.out);
+        TOKEN, 0, "vllm-default"), System.out);
     AtomicReference<Throwable> playFailure = new AtomicReference<>();
     Thread player = new Thread(() -> {
       try {

@@ -40,6 +40,7 @@ public final class ModelTrainer implements AutoCloseable {
   private final EngineQueryService queries;
   private final Dashboard dashboard;
   private final HostInfo advertised;
+  private final String scheme;
   private final Map<String, AtomicLong> restoredByStore = new ConcurrentHashMap<>();
 
   private ModelTrainer(ModelTrainerConfig config) throws IOException, InterruptedException {
@@ -53,6 +54,7 @@ public final class ModelTrainer implements AutoCloseable {
     ObjectMapper json = new ObjectMapper().findAndRegisterModules();
     http = new EngineQueryHttpServer(json, config.bindHost(), config.port(), config.http());
     advertised = new HostInfo(config.advertisedHost(), http.port());
+    scheme = config.http().scheme();
     SchemaRegistryClient registry =
         config.schemaRegistryUrl() == null
             ? null
@@ -128,7 +130,7 @@ public final class ModelTrainer implements AutoCloseable {
 
   /** The dashboard's address on this instance, e.g. {@code http://127.0.0.1:7070/dashboard/}. */
   public String dashboardUrl() {
-    return "http://" + advertised.host() + ":" + advertised.port() + Dashboard.PATH;
+    return scheme + "://" + advertised.host() + ":" + advertised.port() + Dashboard.PATH;
   }
 
   /** The Prometheus exposition text of this instance's metrics (also at {@code /metrics}). */

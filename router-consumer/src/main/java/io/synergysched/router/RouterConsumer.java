@@ -165,7 +165,7 @@ public final class RouterConsumer implements AutoCloseable {
     out.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
     producer = new KafkaProducer<>(out, new StringSerializer(), new ByteArraySerializer());
 
-    metrics = new RouterMetrics(config.policy(), config.metricsPort(), config.http());
+    metrics = new RouterMetrics(config.policy(), config.metricsBind(), config.metricsPort(), config.http());
     poller = new TrainerSnapshotPoller(
         config.trainerUrl(), config.snapshotInterval(), System::currentTimeMillis, config.http());
     loop = new Thread(this::run, "router-" + config.instanceId());

@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  * @param snapshotInterval how often engine state is polled from the model-trainer
  * @param engineTimeout an engine whose last heartbeat is older than this is not routed to
  * @param metricsPort port of the Prometheus endpoint ({@code /metrics}), 0 for any free one, -1 off
+ * @param metricsBind interface the Prometheus endpoint listens on (127.0.0.1 by default; 0.0.0.0
+ *     where a scraper on another host must reach it, e.g. in docker compose)
  * @param kafka extra Kafka client settings ({@code kafka.*}, prefix removed; security settings
  *     checked by {@link KafkaClientSettings}), given to every client: consumers, producer
  * @param http who may read {@code /metrics}, and how this instance calls the model-trainer
@@ -37,6 +39,7 @@ public record RouterConsumerConfig(
     Duration snapshotInterval,
     Duration engineTimeout,
     int metricsPort,
+    String metricsBind,
     Map<String, String> kafka,
     HttpAccess http) {
 
@@ -49,10 +52,11 @@ public record RouterConsumerConfig(
   public static final String SNAPSHOT_MS = "synergy.router.snapshot.ms";
   public static final String ENGINE_TIMEOUT_MS = "synergy.router.engine-timeout.ms";
   public static final String METRICS_PORT = "synergy.router.metrics.port";
+  public static final String METRICS_BIND = "synergy.router.metrics.bind";
 
   public static final List<String> KEYS = Stream.concat(Stream.of(BOOTSTRAP_SERVERS,
       SCHEMA_REGISTRY_URL, GROUP_ID, INSTANCE_ID, POLICY, TRAINER_URL, SNAPSHOT_MS,
-      ENGINE_TIMEOUT_MS, METRICS_PORT), HttpAccess.KEYS.stream()).toList();
+      ENGINE_TIMEOUT_MS, METRICS_PORT, METRICS_BIND), HttpAccess.KEYS.stream()).toList();
 
   public RouterConsumerConfig {
     kafka = Secrets.redacting(kafka);
@@ -97,8 +101,18 @@ public record RouterConsumerConfig(
         Duration.ofMillis(whole(settings, SNAPSHOT_MS, 50, 1, 60_000)),
         Duration.ofMillis(whole(settings, ENGINE_TIMEOUT_MS, 3_000, 10, 3_600_000)),
         (int) whole(settings, METRICS_PORT, -1, -1, 65_535),
+        bindAddress(settings.getOrDefault(METRICS_BIND, "127.0.0.1")),
         kafka,
         HttpAccess.fromSettings(settings));
+  }
+
+  private static String bindAddress(String text) {
+    String host = text.trim();
+    if (host.isEmpty() || !host.matches("[A-Za-z0-9.:_-]+")) {
+      throw new IllegalArgumentException(
+          METRICS_BIND + " must be a host name or an IP address, was '" + text + "'");
+    }
+    return host;
   }
 
   private static long whole(Map<String, String> settings, String key, long fallback, long min,

@@ -34,7 +34,7 @@ final class RouterMetrics implements AutoCloseable {
   private final Map<String, Counter> routedPerEngine = new ConcurrentHashMap<>();
   private final HttpServer server;
 
-  RouterMetrics(String policy, int port, HttpAccess access) throws IOException {
+  RouterMetrics(String policy, String bindHost, int port, HttpAccess access) throws IOException {
     registry.config().commonTags("policy", policy);
     decisionLatency = Timer.builder("synergy.router.decision.latency")
         .description("time to decide one request")
@@ -47,7 +47,7 @@ final class RouterMetrics implements AutoCloseable {
         .description("age of the engine-state snapshot used by the last decision")
         .register(registry);
     if (port >= 0) {
-      server = HttpEndpoints.server(new InetSocketAddress("127.0.0.1", port), 16, access);
+      server = HttpEndpoints.server(new InetSocketAddress(bindHost, port), 16, access);
       HttpAccessFilter.protect(server.createContext("/metrics", exchange -> {
         byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");

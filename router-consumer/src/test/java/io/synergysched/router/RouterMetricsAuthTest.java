@@ -15,7 +15,7 @@ class RouterMetricsAuthTest {
 
   @Test
   void shouldServeMetricsOnlyWithTheToken() throws Exception {
-    try (RouterMetrics metrics = new RouterMetrics("prism", 0, HttpAccess.token(TOKEN))) {
+    try (RouterMetrics metrics = new RouterMetrics("prism", "127.0.0.1", 0, HttpAccess.token(TOKEN))) {
       metrics.decided("routed", "e-1", 1_000, 5);
       URI uri = URI.create("http://127.0.0.1:" + metrics.port() + "/metrics");
       HttpClient client = HttpClient.newHttpClient();

@@ -12,7 +12,6 @@ import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.simulator.trace.TraceRequest;
 import io.synergysched.testsupport.KafkaClusterExtension;
-import io.synergysched.topologies.TopicProvisioner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,17 +22,14 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -58,7 +54,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(300) // a hang guard, not a speed assertion
 class DashboardBrowserIT {
 
-  private static final Path BROWSER_TEST = Path.of("src", "test", "browser");
   private static final String ENGINES = "h100:llama-2-7b:tp1*2";
 
   private static final String TOKEN = HttpAccess.randomToken();
@@ -70,14 +65,10 @@ class DashboardBrowserIT {
 
   @Test
   void shouldShowLiveDataInABrowserAndSayWhenTheBackendIsGone() throws Exception {
-    List<String> node = nodeCommand();
-    Path screenshot = Path.of("target", "dashboard-live.png").toAbsolutePath();
-    Path unreachableShot = Path.of("target", "dashboard-unreachable.png").toAbsolutePath();
-    Files.deleteIfExists(screenshot);
-    Files.deleteIfExists(unreachableShot);
-    try (Admin admin = KAFKA.admin()) {
-      TopicProvisioner.ensureTopics(admin, 4, (short) 1);
-    }
+    List<String> node = BrowserTests.nodeCommand();
+    Path screenshot = BrowserTests.output("dashboard-live.png");
+    Path unreachableShot = BrowserTests.output("dashboard-unreachable.png");
+    BrowserTests.provisionTopics(KAFKA);
     DemoRun run = new DemoRun(new DemoRun.Settings(KAFKA.bootstrapServers(), null, "browser",
         "prism", ENGINES, trace(25), 1000, 100, 25_000, 20_000, dir.resolve("state"), Map.of(),
         TOKEN, 0, "vllm-default"), System.out);
@@ -100,7 +91,7 @@ class DashboardBrowserIT {
       List<String> command = new ArrayList<>(node);
       command.addAll(List.of("dashboard-test.mjs", run.dashboardUrl(), screenshot.toString(),
           unreachableShot.toString(), Integer.toString(engines.size())));
-      Process browser = new ProcessBuilder(command).directory(BROWSER_TEST.toFile())
+      Process browser = new ProcessBuilder(command).directory(BrowserTests.BROWSER_TEST.toFile())
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
       try (BufferedReader out = new BufferedReader(
               new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8));
@@ -139,14 +130,8 @@ class DashboardBrowserIT {
       for (JsonNode row : result.get("rows")) {
         String id = row.get("id").asText();
         shown.add(id);
-        JsonNode sse = row.get("sse");
-        assertThat(sse.get("steps").asInt()).as("%s step samples", id).isGreaterThanOrEqualTo(3);
-        assertThat(sse.get("lastMeasuredMs").asDouble()).as("%s measured step", id).isPositive();
-        assertThat(sse.get("lastPredictedMs").asDouble()).as("%s predicted step", id).isPositive();
+        JsonNode sse = BrowserTests.assertLiveRow(row);
         assertThat(sse.get("modelError").asDouble()).as("%s model error", id).isBetween(0.0, 0.5);
-        assertThat(sse.get("routed").asLong()).as("%s requests routed", id).isPositive();
-        assertThat(sse.get("slo").asInt()).as("%s SLO windows", id).isPositive();
-        assertThat(row.get("measuredPolylinePoints").asInt()).isEqualTo(sse.get("steps").asInt());
         if (sse.get("hint").isNull()) {
           assertThat(row.get("hintText").asText()).isEqualTo("no hint yet");
         } else {
@@ -213,30 +198,6 @@ class DashboardBrowserIT {
 
   /** About six requests per second of chat-sized prompts and answers: both engines busy. */
   private static List<TraceRequest> trace(int seconds) {
-    Random random = new Random(10);
-    List<TraceRequest> trace = new ArrayList<>();
-    for (double t = 0; t < seconds * 1000.0; t += 80 + random.nextInt(170)) {
-      trace.add(new TraceRequest(t, 200 + random.nextInt(800), 60 + random.nextInt(200), 1000, 100,
-          "s" + trace.size(), new long[0]));
-    }
-    return trace;
-  }
-
-  /** {@code node}, or a failure naming what is missing. */
-  private static List<String> nodeCommand() throws Exception {
-    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
-    assertThat(Files.isExecutable(chromium))
-        .as("Debian's chromium at %s (apt-get install -y chromium; .ci/run installs it)", chromium)
-        .isTrue();
-    try {
-      Process version = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-      assertThat(version.waitFor(30, TimeUnit.SECONDS) && version.exitValue() == 0)
-          .as("node --version").isTrue();
-    } catch (IOException e) {
-      throw new AssertionError("node is not on the PATH (Node.js 18 or newer runs the browser test)", e);
-    }
-    assertThat(BROWSER_TEST.resolve("node_modules").resolve("playwright-core"))
-        .as("playwright-core: run `npm ci` in cli/src/test/browser (.ci/run does)").isDirectory();
-    return List.of("node");
+    return BrowserTests.trace(seconds, 80, 170, 60, 200);
   }
 }

@@ -59,7 +59,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
    */
   public static EmbeddedKafkaCluster start(int brokers, Map<String, Object> brokerConfig)
       throws Exception {
-    return start(brokers, brokerConfig, null);
+    return start(brokers, brokerConfig, null, false);
   }
 
   /**
@@ -69,6 +69,21 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
    */
   public static EmbeddedKafkaCluster start(int brokers, Map<String, Object> brokerConfig,
       SaslSslListener secure) throws Exception {
+    return start(brokers, brokerConfig, secure, false);
+  }
+
+  /**
+   * Starts {@code brokers} broker nodes and one KRaft controller node of its own, and waits until
+   * all are ready: for tests that stop and restart brokers, which then leave the controller quorum
+   * alone (in a combined cluster each broker is also a voter).
+   */
+  public static EmbeddedKafkaCluster startWithDedicatedController(
+      int brokers, Map<String, Object> brokerConfig) throws Exception {
+    return start(brokers, brokerConfig, null, true);
+  }
+
+  private static EmbeddedKafkaCluster start(int brokers, Map<String, Object> brokerConfig,
+      SaslSslListener secure, boolean dedicatedController) throws Exception {
     if (brokers < 1) {
       throw new IllegalArgumentException("brokers must be at least 1, was " + brokers);
     }
@@ -84,9 +99,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     settings.put("auto.create.topics.enable", false);
     TestKitNodes nodes =
         new TestKitNodes.Builder()
-            .setCombined(true)
+            .setCombined(!dedicatedController)
             .setNumBrokerNodes(brokers)
-            .setNumControllerNodes(brokers)
+            .setNumControllerNodes(dedicatedController ? 1 : brokers)
             .build();
     if (secure != null) {
       settings.putAll(secure.brokerConfig(nodes.brokerListenerName().value(),
@@ -166,6 +181,37 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
   /** The underlying test kit, for tests that stop and restart brokers. */
   public KafkaClusterTestKit testKit() {
     return cluster;
+  }
+
+  /** The ids of the broker nodes, in ascending order. */
+  public java.util.List<Integer> brokerIds() {
+    return cluster.brokers().keySet().stream().sorted().toList();
+  }
+
+  /**
+   * Stops the broker of node {@code id} (its controller keeps running) and waits until it is down,
+   * as a crashed or restarted broker process would be; its data stays for {@link #restartBroker}.
+   */
+  public void stopBroker(int id) {
+    kafka.server.BrokerServer broker = broker(id);
+    broker.shutdown();
+    broker.awaitShutdown();
+  }
+
+  /**
+   * Starts the stopped broker of node {@code id} again on its data; it rejoins the cluster (on a
+   * new port when the cluster was started with port 0) and catches up its replicas.
+   */
+  public void restartBroker(int id) {
+    broker(id).startup();
+  }
+
+  private kafka.server.BrokerServer broker(int id) {
+    kafka.server.BrokerServer broker = cluster.brokers().get(id);
+    if (broker == null) {
+      throw new IllegalArgumentException("no broker " + id + "; brokers are " + brokerIds());
+    }
+    return broker;
   }
 
   /** Stops every node and deletes its data. */

@@ -37,6 +37,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   private final int brokers;
   private final Map<String, Object> brokerConfig = new HashMap<>();
   private boolean secure;
+  private boolean dedicatedController;
   private EmbeddedKafkaCluster cluster;
 
   private KafkaClusterExtension(int brokers) {
@@ -49,6 +50,15 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   /** A cluster of {@code brokers} brokers (each also a KRaft controller). */
   public static KafkaClusterExtension withBrokers(int brokers) {
     return new KafkaClusterExtension(brokers);
+  }
+
+  /**
+   * Runs the KRaft controller on a node of its own instead of on every broker, for tests that
+   * stop and restart brokers.
+   */
+  public KafkaClusterExtension withDedicatedController() {
+    dedicatedController = true;
+    return this;
   }
 
   /** Sets a broker configuration property before the cluster starts. */
@@ -79,8 +89,14 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   /** Starts the cluster and waits until every broker is ready. Called by JUnit before all tests. */
   public void start() throws Exception {
     if (cluster == null) {
-      cluster = EmbeddedKafkaCluster.start(brokers, brokerConfig,
-          secure ? SaslSslListener.generate() : null);
+      if (dedicatedController && secure) {
+        throw new IllegalStateException(
+            "withDedicatedController() and a secure listener together are not supported");
+      }
+      cluster = dedicatedController
+          ? EmbeddedKafkaCluster.startWithDedicatedController(brokers, brokerConfig)
+          : EmbeddedKafkaCluster.start(brokers, brokerConfig,
+              secure ? SaslSslListener.generate() : null);
     }
   }
 
@@ -116,6 +132,21 @@ public final class KafkaClusterExtension implements BeforeAllCallback, AfterAllC
   /** The underlying test kit, for tests that stop and restart brokers. */
   public KafkaClusterTestKit testKit() {
     return running().testKit();
+  }
+
+  /** Stops one broker mid-test; see {@link EmbeddedKafkaCluster#stopBroker}. */
+  public void stopBroker(int id) {
+    running().stopBroker(id);
+  }
+
+  /** Starts a stopped broker again; see {@link EmbeddedKafkaCluster#restartBroker}. */
+  public void restartBroker(int id) {
+    running().restartBroker(id);
+  }
+
+  /** The ids of the broker nodes. */
+  public List<Integer> brokerIds() {
+    return running().brokerIds();
   }
 
   /** Client properties with {@code bootstrap.servers} set; add the rest yourself. */

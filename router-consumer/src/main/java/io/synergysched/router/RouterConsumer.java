@@ -9,6 +9,8 @@ import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.StepObservation;
+import io.synergysched.core.telemetry.StepObservationValidator;
 import io.synergysched.schemas.CandidateScore;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.DeadLetterRecords;
@@ -84,6 +86,8 @@ public final class RouterConsumer implements AutoCloseable {
   private static final int REMEMBERED_IDS = 1_000_000;
   private static final double PRIOR_PSEUDO_OBSERVATIONS = 50;
   private static final Duration PRIOR_WAIT = Duration.ofSeconds(10);
+  private static final int TELEMETRY_POLLS_PER_LOOP = 20;
+  private static final Duration FRESH_POLL = Duration.ofMillis(3);
 
   private final RouterConsumerConfig config;
   private final Router router;
@@ -116,10 +120,12 @@ public final class RouterConsumer implements AutoCloseable {
   private final AtomicLong shed = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
   private final AtomicLong aborted = new AtomicLong();
+  private final AtomicLong skippedTelemetry = new AtomicLong();
   private TrainerSnapshotPoller.Snapshot applied;
   private volatile boolean primed;
   private volatile boolean assigned;
   private long decisionSeq;
+  private long rebalances;
   private volatile boolean running = true;
   private volatile boolean crashBeforeNextCommit;
   private volatile Throwable failure;
@@ -150,11 +156,14 @@ public final class RouterConsumer implements AutoCloseable {
     in.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     in.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     in.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // under a backlog, larger batches spread each transaction's fixed cost over more requests
+    in.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     inbound = new KafkaConsumer<>(in, new StringDeserializer(), new ByteArrayDeserializer());
 
     Properties tel = new Properties();
     tel.putAll(client);
     tel.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    tel.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
     telemetry = new KafkaConsumer<>(tel, new StringDeserializer(), new ByteArrayDeserializer());
 
     Properties out = new Properties();
@@ -163,6 +172,10 @@ public final class RouterConsumer implements AutoCloseable {
     out.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     out.put(ProducerConfig.ACKS_CONFIG, "all");
     out.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
+    out.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+    // a transaction begun while the broker still writes the last one's markers is retried after
+    // this backoff (CONCURRENT_TRANSACTIONS): the default 100 ms would stall every batch
+    out.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "10");
     producer = new KafkaProducer<>(out, new StringSerializer(), new ByteArraySerializer());
 
     metrics = new RouterMetrics(config.policy(), config.metricsBind(), config.metricsPort(), config.http());
@@ -237,15 +250,18 @@ public final class RouterConsumer implements AutoCloseable {
           }
           inbound.subscribe(List.of(Topics.REQUESTS_INBOUND.name()), new ConsumerRebalanceListener() {
             @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+              rebalances++;
+            }
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+              rebalances++;
               assigned = true;
             }
           });
         }
-        ConsumerRecords<String, byte[]> batch = inbound.poll(Duration.ofMillis(20));
+        ConsumerRecords<String, byte[]> batch = withFresh(inbound.poll(Duration.ofMillis(20)));
         if (!batch.isEmpty()) {
           routeInTransaction(batch);
         }
@@ -267,6 +283,34 @@ public final class RouterConsumer implements AutoCloseable {
     producer.close(Duration.ofSeconds(5));
   }
 
+  /**
+   * A consumer returns what it fetched while the last transaction ran (it fetches ahead once per
+   * poll), so a batch is a whole transaction old; what arrived meanwhile sits on the broker. One
+   * short poll more fetches that too, and it goes into the same transaction instead of waiting
+   * for the next one.
+   */
+  private ConsumerRecords<String, byte[]> withFresh(ConsumerRecords<String, byte[]> batch) {
+    if (batch.isEmpty()) {
+      return batch;
+    }
+    long before = rebalances;
+    ConsumerRecords<String, byte[]> fresh = inbound.poll(FRESH_POLL);
+    if (rebalances != before) {
+      // the partitions moved: the first batch may no longer be ours, and positions were reset
+      return fresh;
+    }
+    if (fresh.isEmpty()) {
+      return batch;
+    }
+    Map<TopicPartition, List<ConsumerRecord<String, byte[]>>> merged = new HashMap<>();
+    for (ConsumerRecords<String, byte[]> part : List.of(batch, fresh)) {
+      for (TopicPartition tp : part.partitions()) {
+        merged.computeIfAbsent(tp, k -> new ArrayList<>()).addAll(part.records(tp));
+      }
+    }
+    return new ConsumerRecords<>(merged, Map.of());
+  }
+
   /** The registry from its start (every engine that ever registered), the telemetry from now. */
   private void assignTelemetry() {
     List<TopicPartition> registry = partitions(Topics.ENGINE_REGISTRY.name());
@@ -286,25 +330,74 @@ public final class RouterConsumer implements AutoCloseable {
     return list;
   }
 
+  /**
+   * Reads the registry and telemetry that arrived, until caught up (at most
+   * {@value #TELEMETRY_POLLS_PER_LOOP} polls): under heavy load the request events come by the
+   * ten thousand a second, and heartbeats read late would make live engines look dead.
+   */
   private void readTelemetry(Duration timeout) {
-    for (ConsumerRecord<String, byte[]> r : telemetry.poll(timeout)) {
+    ConsumerRecords<String, byte[]> records = telemetry.poll(timeout);
+    for (int polls = 1; ; polls++) {
+      readTelemetry(records);
+      if (records.isEmpty() || polls == TELEMETRY_POLLS_PER_LOOP) {
+        return;
+      }
+      records = telemetry.poll(Duration.ZERO);
+    }
+  }
+
+  /**
+   * Applies telemetry records. Telemetry is input from outside: a record that cannot be decoded,
+   * fails the model-trainer's plausibility rules, or names an engine the registry never described
+   * is skipped (the model-trainer dead-letters the bad ones), and nothing in one record can stop
+   * the router.
+   */
+  private void readTelemetry(ConsumerRecords<String, byte[]> records) {
+    for (ConsumerRecord<String, byte[]> r : records) {
       if (r.key() == null) {
         continue;
       }
       try {
         if (r.topic().equals(Topics.ENGINE_REGISTRY.name())) {
-          LiveEngine engine = engine(r.key());
           if (r.value() == null) {
-            engine.retire();
-          } else {
-            engine.describe(descriptors.decodeValue(r));
+            Integer index = engineIndex.get(r.key());
+            if (index != null) {
+              engines.get(index).retire();
+            }
+            continue;
           }
-        } else if (r.topic().equals(Topics.ENGINE_STEPS.name())) {
-          int index = indexOf(r.key());
-          router.onStepVisible(index, TelemetryMapping.toObservation(steps.decodeValue(r)));
+          EngineDescriptor descriptor = descriptors.decodeValue(r);
+          String problem = descriptorProblem(r.key(), descriptor);
+          if (problem != null) {
+            skipTelemetry(r, problem);
+          } else {
+            engine(r.key()).describe(descriptor);
+          }
+          continue;
+        }
+        Integer index = engineIndex.get(r.key());
+        if (index == null || !engines.get(index).isDescribed() || r.value() == null) {
+          continue; // not an engine of this cluster (yet), or a tombstone where none belongs
+        }
+        if (r.topic().equals(Topics.ENGINE_STEPS.name())) {
+          StepObservation step = TelemetryMapping.toObservation(steps.decodeValue(r));
+          String problem = StepObservationValidator.problem(step);
+          if (problem == null && !r.key().equals(step.engineId())) {
+            problem = "record key is not the step's engineId";
+          }
+          if (problem != null) {
+            skipTelemetry(r, problem);
+            continue;
+          }
+          router.onStepVisible(index, step);
         } else {
           RequestEvent event = events.decodeValue(r);
-          int index = indexOf(r.key());
+          if (!r.key().equals(event.getEngineId()) || event.getEventTimeMs() < 0
+              || event.getPromptTokens() < 0 || event.getOutputTokens() < 0
+              || event.getCachedPromptTokens() < 0) {
+            skipTelemetry(r, "implausible request event");
+            continue;
+          }
           var core = toCore(event);
           router.onRequestEventVisible(index, core);
           if (core.type() == RequestEventType.FIRST_TOKEN
@@ -315,10 +408,40 @@ public final class RouterConsumer implements AutoCloseable {
           }
         }
       } catch (UndecodableRecordException e) {
-        // the model-trainer dead-letters bad telemetry; the router only skips it
-        LOG.debug("skipping undecodable telemetry: {}", e.getMessage());
+        skipTelemetry(r, e.getMessage());
+      } catch (RuntimeException e) {
+        // a record the rules above let through and the router could not use: skip it, keep routing
+        skipTelemetry(r, e.toString());
       }
     }
+  }
+
+  /** Why a registry record cannot describe an engine, or null. */
+  static String descriptorProblem(String key, EngineDescriptor d) {
+    if (!key.equals(d.getEngineId())) {
+      return "record key is not the descriptor's engineId";
+    }
+    if (d.getTensorParallel() <= 0 || d.getKvBlocksTotal() <= 0 || d.getBlockSizeTokens() <= 0
+        || d.getMaxNumSeqs() <= 0 || d.getMaxNumBatchedTokens() <= 0 || d.getMaxModelLen() <= 0) {
+      return "non-positive engine capacity";
+    }
+    if (d.getHeartbeatMs() < 0 || d.getStartedAtMs() < 0) {
+      return "negative time";
+    }
+    return null;
+  }
+
+  private void skipTelemetry(ConsumerRecord<String, byte[]> r, String why) {
+    long n = skippedTelemetry.incrementAndGet();
+    if (n <= 20 || n % 1000 == 0) {
+      LOG.warn("router {} skips telemetry {}-{}@{} ({} so far): {}", config.instanceId(),
+          r.topic(), r.partition(), r.offset(), n, why);
+    }
+  }
+
+  /** Telemetry records skipped as undecodable or implausible. */
+  public long skippedTelemetry() {
+    return skippedTelemetry.get();
   }
 
   private io.synergysched.core.telemetry.RequestEvent toCore(RequestEvent e) {
@@ -358,8 +481,9 @@ public final class RouterConsumer implements AutoCloseable {
       return;
     }
     for (EngineView view : latest.engines()) {
-      if (view.status() != null) {
-        engine(view.engineId()).observe(view.status());
+      Integer index = engineIndex.get(view.engineId());
+      if (view.status() != null && index != null) {
+        engines.get(index).observe(view.status());
       }
     }
     applied = latest;
@@ -402,16 +526,26 @@ public final class RouterConsumer implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Routes a polled batch, then writes its records and offsets in one transaction. Deciding
+   * before the transaction starts keeps the routing work out of it: the broker is still writing
+   * the previous transaction's commit markers meanwhile, and a transaction begun while they are
+   * pending is held back (CONCURRENT_TRANSACTIONS) until they are done.
+   */
   private void routeInTransaction(ConsumerRecords<String, byte[]> batch) {
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>(batch.count() * 2);
+    for (ConsumerRecord<String, byte[]> record : batch) {
+      handle(record, out);
+    }
+    Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+    for (TopicPartition tp : batch.partitions()) {
+      List<ConsumerRecord<String, byte[]>> records = batch.records(tp);
+      next.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+    }
     try {
       producer.beginTransaction();
-      for (ConsumerRecord<String, byte[]> record : batch) {
-        handle(record);
-      }
-      Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-      for (TopicPartition tp : batch.partitions()) {
-        List<ConsumerRecord<String, byte[]>> records = batch.records(tp);
-        next.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+      for (ProducerRecord<String, byte[]> record : out) {
+        producer.send(record);
       }
       producer.sendOffsetsToTransaction(next, inbound.groupMetadata());
       if (crashBeforeNextCommit) {
@@ -441,18 +575,18 @@ public final class RouterConsumer implements AutoCloseable {
     }
   }
 
-  private void handle(ConsumerRecord<String, byte[]> record) {
+  private void handle(ConsumerRecord<String, byte[]> record, List<ProducerRecord<String, byte[]>> out) {
     long started = System.nanoTime();
     InferenceRequest request;
     try {
       request = requests.decodeValue(record);
     } catch (UndecodableRecordException e) {
-      deadLetter(record, e.reason(), e);
+      out.add(deadLetter(record, e.reason(), e));
       return;
     }
     String problem = request == null ? "null inference request" : problem(request);
     if (problem != null) {
-      deadLetter(record, problem, null);
+      out.add(deadLetter(record, problem, null));
       return;
     }
     long now = System.currentTimeMillis();
@@ -474,12 +608,14 @@ public final class RouterConsumer implements AutoCloseable {
     for (int k = 0; k < engines.size(); k++) {
       String removedBy = trace == null ? null : trace.removedBy()[k];
       double score = trace == null ? Double.NaN : trace.scores()[k];
-      candidates.add(CandidateScore.newBuilder()
-          .setEngineId(engines.get(k).engineId())
-          .setFeasible(removedBy == null)
-          .setFilteredBy(removedBy)
-          .setScore(Double.isNaN(score) ? 0.0 : score)
-          .build());
+      // setters, not a builder: a builder deep-copies every default, per engine per request
+      CandidateScore candidate = new CandidateScore();
+      candidate.setEngineId(engines.get(k).engineId());
+      candidate.setFeasible(removedBy == null);
+      candidate.setFilteredBy(removedBy);
+      candidate.setScore(Double.isNaN(score) ? 0.0 : score);
+      candidate.setModelVersion(-1L);
+      candidates.add(candidate);
     }
     RoutingDecision.Builder decision = RoutingDecision.newBuilder()
         .setDecisionId(decisionId)
@@ -507,12 +643,12 @@ public final class RouterConsumer implements AutoCloseable {
           .setPolicy(router.name())
           .setRequest(request)
           .build();
-      producer.send(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engineId,
+      out.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engineId,
           routedCodec.encode(Topics.REQUESTS_ROUTED.name() + "-value", routedRequest)));
       routed.incrementAndGet();
       metrics.decided("routed", engineId, latencyNanos, snapshotAge);
     }
-    producer.send(new ProducerRecord<>(Topics.ROUTING_DECISIONS.name(), topicKey,
+    out.add(new ProducerRecord<>(Topics.ROUTING_DECISIONS.name(), topicKey,
         decisionCodec.encode(Topics.ROUTING_DECISIONS.name() + "-value", decision.build())));
   }
 
@@ -551,13 +687,14 @@ public final class RouterConsumer implements AutoCloseable {
     return null;
   }
 
-  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
+  private ProducerRecord<String, byte[]> deadLetter(
+      ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
     deadLettered.incrementAndGet();
     metrics.deadLettered();
     DeadLetter letter =
         DeadLetterRecords.of(record, STAGE, reason, cause, System.currentTimeMillis());
-    producer.send(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), record.key(),
-        deadLetterCodec.encode(Topics.DEAD_LETTERS.name() + "-value", letter)));
+    return new ProducerRecord<>(Topics.DEAD_LETTERS.name(), record.key(),
+        deadLetterCodec.encode(Topics.DEAD_LETTERS.name() + "-value", letter));
   }
 
   /**
@@ -565,7 +702,7 @@ public final class RouterConsumer implements AutoCloseable {
    * batch's records and offsets, before committing them. The open transaction is never committed;
    * the broker aborts it when it times out, and another instance routes the batch again.
    */
-  void crashBeforeNextCommit() {
+  public void crashBeforeNextCommit() {
     crashBeforeNextCommit = true;
   }
 

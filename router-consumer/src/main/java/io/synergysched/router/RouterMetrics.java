@@ -49,9 +49,20 @@ final class RouterMetrics implements AutoCloseable {
     if (port >= 0) {
       server = HttpEndpoints.server(new InetSocketAddress(bindHost, port), 16, access);
       HttpAccessFilter.protect(server.createContext("/metrics", exchange -> {
-        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+        int status = 200;
+        byte[] body;
+        if (!exchange.getRequestURI().getPath().equals("/metrics")) {
+          status = 404;
+          body = "no such resource\n".getBytes(StandardCharsets.UTF_8);
+        } else if (!exchange.getRequestMethod().equals("GET")) {
+          status = 405;
+          exchange.getResponseHeaders().set("Allow", "GET");
+          body = "only GET is supported\n".getBytes(StandardCharsets.UTF_8);
+        } else {
+          body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+        }
         exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
-        exchange.sendResponseHeaders(200, body.length);
+        exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(body);
         }

@@ -153,7 +153,13 @@ public final class EngineQueryHttpServer implements AutoCloseable {
         send(exchange, 200, local ? queries.localEngines() : queries.allEngines());
         return;
       }
-      String id = URLDecoder.decode(path.substring("/engines/".length()), StandardCharsets.UTF_8);
+      String id;
+      try {
+        id = URLDecoder.decode(path.substring("/engines/".length()), StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        send(exchange, 400, Map.of("error", "malformed engine id in path: " + e.getMessage()));
+        return;
+      }
       if (id.isEmpty() || id.contains("/")) {
         send(exchange, 404, Map.of("error", "no such resource"));
         return;

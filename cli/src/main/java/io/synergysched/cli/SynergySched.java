@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       AuditCommand.class,
       RecordCommand.class,
       ReplayCommand.class,
+      LoadCommand.class,
     })
 public final class SynergySched implements Runnable {
 

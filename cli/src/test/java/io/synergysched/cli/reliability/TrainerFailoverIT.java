@@ -1,0 +1,116 @@
+package io.synergysched.cli.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.synergysched.cli.load.LoadGenerator;
+import io.synergysched.cli.load.LoadPipeline;
+import io.synergysched.cli.load.LoadReport;
+import io.synergysched.connector.EngineConnector;
+import io.synergysched.router.RouterConsumer;
+import io.synergysched.schemas.StepTelemetry;
+import io.synergysched.schemas.Topics;
+import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.schemas.serde.SpecificAvroSerde;
+import io.synergysched.testsupport.KafkaClusterExtension;
+import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.QueryNotReadyException;
+import io.synergysched.topologies.StoreNames;
+import io.synergysched.trainer.ModelTrainer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two model-trainer instances share the telemetry partitions; under load one is stopped and the
+ * other takes over its partitions, restoring the engines' models from the changelog. Routing goes
+ * on, no request is lost, and the survivor's models have learned every step the engines published,
+ * each exactly once (a step learned twice or skipped would show in the sample counts).
+ */
+@Timeout(300) // a hang guard, not a speed assertion
+class TrainerFailoverIT {
+
+  @RegisterExtension
+  static final KafkaClusterExtension KAFKA = KafkaClusterExtension.withBrokers(1);
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldServeEveryModelFromTheChangelogWhenATrainerStops() throws Exception {
+    try (FaultHarness h = new FaultHarness(KAFKA, dir, "tf", (short) 1, Map.of())) {
+      ModelTrainer survivor = h.pipeline.startTrainer("trainer-a", Map.of());
+      ModelTrainer victim = h.pipeline.startTrainer("trainer-b", Map.of());
+      EngineConnector connector =
+          h.pipeline.startConnector("engines", "a100:llama-2-7b:tp1*2,h100:llama-2-7b:tp1*2", Map.of());
+      List<String> engines = List.copyOf(connector.engines().keySet());
+      // the router asks the survivor, which answers for every engine by asking its peer
+      RouterConsumer router = h.pipeline.startRouter("r1", "prism", survivor, Map.of());
+      LoadPipeline.await("the pipeline is ready", Duration.ofSeconds(90),
+          () -> connector.isReading() && router.isRouting()
+              && survivor.state() == KafkaStreams.State.RUNNING
+              && victim.state() == KafkaStreams.State.RUNNING);
+
+      LoadGenerator.Plan plan = new LoadGenerator.Plan("tf", 150, 20_000);
+      LoadReport report = h.underLoad(plan, Duration.ofSeconds(6), () -> h.pipeline.stop(victim));
+
+      // the survivor has every engine's model, restored and continued: one sample per step
+      Map<String, Long> published = stepsPublished();
+      LoadPipeline.await("the survivor learned every step", Duration.ofSeconds(60), () -> {
+        try {
+          return survivor.queries().allEngines().stream()
+              .filter(v -> engines.contains(v.engineId()) && v.model() != null
+                  && v.model().samples() == published.getOrDefault(v.engineId(), -1L))
+              .count() == engines.size();
+        } catch (QueryNotReadyException e) {
+          return false;
+        }
+      });
+      long restored = survivor.restoredRecords(StoreNames.MODELS);
+      FaultTable.record("2-trainer-failover", "model-trainer stopped (1 of 2), survivor takes over",
+          "150/s x 20 s", report, restored + " model-store records restored from the changelog;"
+              + " every step learned once");
+      FaultHarness.assertExactlyAccounted(report, plan.total());
+      assertThat(restored).as("model records restored from the changelog").isPositive();
+      for (EngineView view : survivor.queries().allEngines()) {
+        if (engines.contains(view.engineId())) {
+          assertThat(view.model().recentMape()).as("recent MAPE of %s", view.engineId())
+              .isLessThan(0.10);
+        }
+      }
+    }
+  }
+
+  /** Per engine, the number of steps on the steps topic (highest step index + 1). */
+  private static Map<String, Long> stepsPublished() {
+    Map<String, Long> steps = new HashMap<>();
+    var serde = SpecificAvroSerde.forValues(StepTelemetry.class, (SchemaRegistryClient) null);
+    Properties props = KAFKA.clientProperties();
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "tf-steps");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    try (KafkaConsumer<String, byte[]> reader =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+      reader.subscribe(List.of(Topics.ENGINE_STEPS.name()));
+      int emptyPolls = 0;
+      while (emptyPolls < 10) {
+        var records = reader.poll(Duration.ofMillis(300));
+        emptyPolls = records.isEmpty() ? emptyPolls + 1 : 0;
+        for (ConsumerRecord<String, byte[]> r : records) {
+          steps.merge(r.key(), serde.deserialize(r.topic(), r.value()).getStepIndex() + 1, Math::max);
+        }
+      }
+    }
+    return steps;
+  }
+}

@@ -1,6 +1,7 @@
 package io.synergysched.cli.load;
 
 import io.synergysched.connector.EngineConnector;
+import io.synergysched.core.config.HttpAccess;
 import io.synergysched.connector.EngineConnectorConfig;
 import io.synergysched.router.RouterConsumer;
 import io.synergysched.router.RouterConsumerConfig;
@@ -20,8 +21,6 @@ import java.util.function.BooleanSupplier;
  * The control plane a load runs through, each service started on its own so a fault test can
  * stop and replace any one: model-trainers, engine-connectors with simulated engines, and
  * router-consumers, all on one Kafka cluster. {@link #close()} stops whatever is still running.
- *
- * @param settings extra settings given to every service ({@code kafka.*} security keys, ...)
  */
 public final class LoadPipeline implements AutoCloseable {
 
@@ -31,12 +30,26 @@ public final class LoadPipeline implements AutoCloseable {
   private final Map<String, String> settings;
   private final List<AutoCloseable> services = new ArrayList<>();
 
+  /**
+   * @param settings given to every service; without {@code synergy.http.auth} or
+   *     {@code synergy.http.token} the services' HTTP endpoints get a random bearer token of this
+   *     run ({@link #httpToken()})
+   */
   public LoadPipeline(String bootstrapServers, String runId, Path stateDir,
       Map<String, String> settings) {
     this.bootstrapServers = bootstrapServers;
     this.runId = runId;
     this.stateDir = stateDir;
-    this.settings = Map.copyOf(settings);
+    Map<String, String> all = new HashMap<>(settings);
+    if (!all.containsKey(HttpAccess.AUTH) && !all.containsKey(HttpAccess.TOKEN)) {
+      all.put(HttpAccess.TOKEN, HttpAccess.randomToken());
+    }
+    this.settings = Map.copyOf(all);
+  }
+
+  /** The bearer token of the services' HTTP endpoints, or null when none is set. */
+  public String httpToken() {
+    return settings.get(HttpAccess.TOKEN);
   }
 
   /** Kafka client settings for the load's own producer and ledger. */
@@ -71,11 +84,13 @@ public final class LoadPipeline implements AutoCloseable {
 
   /** An engine-connector with id {@code id} running {@code engines} (GPU:MODEL:tpN*COUNT,...). */
   public EngineConnector startConnector(String id, String engines, Map<String, String> extra) {
-    EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(with(Map.of(
+    Map<String, String> own = with(Map.of(
         EngineConnectorConfig.BOOTSTRAP_SERVERS, bootstrapServers,
         EngineConnectorConfig.CONNECTOR_ID, runId + "-" + id,
         EngineConnectorConfig.ENGINES, engines,
-        EngineConnectorConfig.HEARTBEAT_MS, "250"), extra)));
+        EngineConnectorConfig.HEARTBEAT_MS, "250"), extra);
+    own.keySet().removeAll(HttpAccess.KEYS); // a connector serves no HTTP
+    EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(own));
     services.add(connector);
     return connector;
   }

@@ -64,9 +64,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * 10,000 fuzzed inputs while the pipeline routes real load: 1,600 on each of the five input
  * topics (random bytes, truncated, a corrupted header, flipped bits, negative fields, oversized
- * fields, null and empty values) and 2,000 malformed HTTP calls on every endpoint (unknown
- * methods, malformed JSON bodies, garbage and overlong paths and queries, broken percent-encoding,
- * protocol garbage on a raw socket). Every record is dead-lettered with a reason at its own
+ * fields, null and empty values) and 2,000 malformed HTTP calls on every endpoint, with the bearer
+ * token (unknown methods, malformed JSON bodies, garbage and overlong paths and queries, broken
+ * percent-encoding, protocol garbage on a raw socket) and without it or with a wrong one (401). Every record is dead-lettered with a reason at its own
  * coordinates, or (a mutation that still decodes) processed like any valid record; every HTTP call
  * is answered with a 4xx (or 503 while not ready) or, for protocol garbage, closed; no process
  * stops, no stream stops, and the load's requests are all routed exactly once.
@@ -103,13 +103,15 @@ class FuzzIT {
 
       Map<Coord, Case> cases = new ConcurrentHashMap<>();
       List<String> httpFailures = new ArrayList<>();
-      int[] httpOutcomes = new int[3]; // answered 4xx/503, closed, served (a lenient parse)
+      // answered 4xx/503, closed, served (a lenient parse), refused 401 (no or a wrong token)
+      int[] httpOutcomes = new int[4];
+      String token = h.pipeline.httpToken();
       LoadGenerator.Plan plan = new LoadGenerator.Plan("fz", 80, 25_000);
       LoadReport report = h.underLoad(plan, Duration.ofSeconds(2), () -> {
         fuzzTopics(engine, cases);
         fuzzHttp(List.of(
             "http://" + trainer.advertised().host() + ":" + trainer.advertised().port(),
-            "http://127.0.0.1:" + router.metricsPort()), httpOutcomes, httpFailures);
+            "http://127.0.0.1:" + router.metricsPort()), token, httpOutcomes, httpFailures);
       });
 
       // every process and stream still up, and serving valid calls
@@ -119,8 +121,11 @@ class FuzzIT {
       assertThat(connector.isReading()).isTrue();
       assertThat(httpFailures).as("HTTP calls answered with a server error or hanging").isEmpty();
       assertThat(get("http://" + trainer.advertised().host() + ":" + trainer.advertised().port()
-          + "/engines")).isEqualTo(200);
-      assertThat(get("http://127.0.0.1:" + router.metricsPort() + "/metrics")).isEqualTo(200);
+          + "/engines", token)).isEqualTo(200);
+      assertThat(get("http://127.0.0.1:" + router.metricsPort() + "/metrics", token)).isEqualTo(200);
+      assertThat(get("http://127.0.0.1:" + router.metricsPort() + "/metrics", null))
+          .as("an unauthenticated call").isEqualTo(401);
+      assertThat(httpOutcomes[3]).as("fuzzed calls without or with a wrong token, refused").isPositive();
 
       // every fuzzed record: dead-lettered where it was, with a reason, or processed as valid
       Outcomes outcomes = outcomes();
@@ -158,16 +163,18 @@ class FuzzIT {
             t.getKey().replace("synergy.", ""), t.getValue()[0], t.getValue()[1],
             t.getValue()[2] > 0 ? ", " + t.getValue()[2] + " skipped with a logged reason" : ""));
       }
-      row.append(String.format(Locale.ROOT, "HTTP: %d answered 4xx, %d closed (protocol garbage),"
-          + " %d served as plain GETs (HTTP/9.9, 100 KB header); no process or stream stopped",
-          httpOutcomes[0], httpOutcomes[1], httpOutcomes[2]));
+      row.append(String.format(Locale.ROOT, "HTTP (with the token): %d answered 4xx, %d closed"
+          + " (protocol garbage), %d served as plain GETs (a 100 KB header); %d without or with a"
+          + " wrong token refused 401; no process or stream stopped",
+          httpOutcomes[0], httpOutcomes[1], httpOutcomes[2], httpOutcomes[3]));
       FaultTable.recordRow("6-fuzz", String.format(Locale.ROOT,
           "| 10,000 fuzzed inputs (%d on 5 topics, %d HTTP) | 80/s x 25 s | %d | %d | %d | - | %d"
               + " (+%d load) | %d / %d | %s |",
           cases.size(), HTTP_CALLS, report.in(), report.lost(), report.duplicated(), deadLettered,
           report.deadLettered(), report.rejected(), report.servedAfterRejection(), row));
       assertThat(cases).hasSize(5 * PER_TOPIC);
-      assertThat(httpOutcomes[0] + httpOutcomes[1] + httpOutcomes[2]).isEqualTo(HTTP_CALLS);
+      assertThat(httpOutcomes[0] + httpOutcomes[1] + httpOutcomes[2] + httpOutcomes[3])
+          .isEqualTo(HTTP_CALLS);
       FaultHarness.assertExactlyAccounted(report, plan.total());
     }
   }
@@ -354,15 +361,17 @@ class FuzzIT {
     "{\"promptTokens\":99999999999999999999}", "\u0000\u0001\u0002", "<xml/>", ""};
   private static final String[] PATHS = {
     "/engines", "/engines/", "/engines/a/b/c", "/engines/..%2F..%2Fetc", "/metrics/x",
-    "/health", "/metrics", "/engines?local=maybe", "/", "/nope", "/engines/%00", "/engines/%E2%82"};
+    "/health", "/metrics", "/engines?local=maybe", "/", "/nope", "/engines/%00", "/engines/%E2%82",
+    "/dashboard", "/dashboard/../engines", "/health/x"};
 
-  private static void fuzzHttp(List<String> bases, int[] outcomes, List<String> failures) {
+  private static void fuzzHttp(List<String> bases, String token, int[] outcomes,
+      List<String> failures) {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     Random random = new Random(99);
     for (int i = 0; i < HTTP_CALLS; i++) {
       String base = bases.get(i % bases.size());
       if (i % 5 == 4) {
-        raw(base, random, outcomes, failures);
+        raw(base, token, random, outcomes, failures);
         continue;
       }
       String path = PATHS[random.nextInt(PATHS.length)];
@@ -376,16 +385,34 @@ class FuzzIT {
       if (i % 50 == 0) {
         body = "{\"x\":\"" + "y".repeat(2_000_000) + "\"}"; // oversized body
       }
-      String resource = path.split("\\?", 2)[0];
-      boolean wellFormed = method.equals("GET") && List.of("/engines", "/engines/", "/health",
-          "/metrics").contains(resource);
+      // a GET under a served resource is a real query (the JDK server matches path prefixes, so
+      // /health/x is /health); anything else must not succeed
+      String top = path.split("\\?", 2)[0].split("/", 3)[1];
+      boolean wellFormed = method.equals("GET")
+          && List.of("engines", "health", "metrics", "dashboard").contains(top);
       try {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(10));
         b = method.equals("GET") ? b.GET() : b.method(method, HttpRequest.BodyPublishers.ofString(body));
+        // one call in ten without the token, one in ten with a wrong one: refused, whatever else
+        boolean unauthenticated = i % 10 == 1 || i % 10 == 6;
+        if (i % 10 != 1) {
+          b.header("Authorization", "Bearer " + (i % 10 == 6 ? token + "x" : token));
+        }
         HttpResponse<String> response = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
         int status = response.statusCode();
-        if (status >= 500 && status != 503) {
+        if (unauthenticated) {
+          // 401 on every served resource; an unknown path (404), an overlong URI (414) or body
+          // (413) is refused before authentication, which shows nothing either; a 405 or any
+          // success would mean the call got past authentication
+          if (status == 401) {
+            outcomes[3]++;
+          } else if (status >= 400 && status < 500 && status != 405) {
+            outcomes[0]++;
+          } else {
+            failures.add("unauthenticated " + method + " " + abbreviate(path) + " -> " + status);
+          }
+        } else if (status >= 500 && status != 503) {
           failures.add(method + " " + abbreviate(path) + " -> " + status + " " + abbreviate(response.body()));
         } else if (status < 400 && !wellFormed) {
           failures.add(method + " " + abbreviate(path) + " accepted with " + status);
@@ -405,19 +432,21 @@ class FuzzIT {
   }
 
   /** Protocol garbage on a raw socket: the server answers 4xx or closes, within the timeout. */
-  private static void raw(String base, Random random, int[] outcomes, List<String> failures) {
+  private static void raw(String base, String token, Random random, int[] outcomes,
+      List<String> failures) {
     URI uri = URI.create(base);
     String[] garbage = {
       "GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET /engines HTTP/9.9\r\n\r\n",
       "GET /engines HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
       "POST /engines HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-      "GET /engines HTTP/1.1\r\n" + "X: " + "h".repeat(100_000) + "\r\n\r\n",
+      "GET /engines HTTP/1.1\r\nHost: x\r\n" + "X: " + "h".repeat(100_000) + "\r\n\r\n",
       "GET /engines/%ZZ HTTP/1.1\r\nHost: x\r\n\r\n", "GET /engines/% HTTP/1.1\r\nHost: x\r\n\r\n",
       "GET /engines?%%% HTTP/1.1\r\nHost: x\r\n\r\n", "GET /metrics/%ZZ HTTP/1.1\r\nHost: x\r\n\r\n",
       new String(randomBytes(random, 64), StandardCharsets.ISO_8859_1) + "\r\n\r\n"};
-    String request = garbage[random.nextInt(garbage.length)];
+    String request = garbage[random.nextInt(garbage.length)]
+        .replace("Host: x\r\n", "Host: x\r\nAuthorization: Bearer " + token + "\r\n");
     // the JDK server takes an unknown HTTP version and a 100 KB header as a plain GET
-    boolean lenient = request.startsWith("GET /engines HTTP/9.9") || request.contains("X: hhhh");
+    boolean lenient = request.contains("X: hhhh");
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
       socket.setSoTimeout(10_000);
@@ -449,9 +478,13 @@ class FuzzIT {
     }
   }
 
-  private static int get(String url) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
+  private static int get(String url, String token) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   private static String abbreviate(String s) {

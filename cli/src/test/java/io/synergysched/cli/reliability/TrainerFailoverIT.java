@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -50,20 +51,28 @@ class TrainerFailoverIT {
   @Test
   void shouldServeEveryModelFromTheChangelogWhenATrainerStops() throws Exception {
     try (FaultHarness h = new FaultHarness(KAFKA, dir, "tf", (short) 1, Map.of())) {
-      ModelTrainer survivor = h.pipeline.startTrainer("trainer-a", Map.of());
-      ModelTrainer victim = h.pipeline.startTrainer("trainer-b", Map.of());
+      ModelTrainer a = h.pipeline.startTrainer("trainer-a", Map.of());
+      ModelTrainer b = h.pipeline.startTrainer("trainer-b", Map.of());
       EngineConnector connector =
           h.pipeline.startConnector("engines", "a100:llama-2-7b:tp1*2,h100:llama-2-7b:tp1*2", Map.of());
       List<String> engines = List.copyOf(connector.engines().keySet());
-      // the router asks the survivor, which answers for every engine by asking its peer
-      RouterConsumer router = h.pipeline.startRouter("r1", "prism", survivor, Map.of());
+      RouterConsumer router = h.pipeline.startRouter("r1", "prism", a, Map.of());
       LoadPipeline.await("the pipeline is ready", Duration.ofSeconds(90),
           () -> connector.isReading() && router.isRouting()
-              && survivor.state() == KafkaStreams.State.RUNNING
-              && victim.state() == KafkaStreams.State.RUNNING);
+              && a.state() == KafkaStreams.State.RUNNING && b.state() == KafkaStreams.State.RUNNING);
 
+      // the victim is a trainer that holds models by then, so the survivor has state to take
+      // over; the one the router does not poll when both do (the router's polls otherwise fail
+      // over to nothing: it keeps its last snapshot and its own telemetry feed)
+      AtomicReference<ModelTrainer> victim = new AtomicReference<>();
       LoadGenerator.Plan plan = new LoadGenerator.Plan("tf", 150, 20_000);
-      LoadReport report = h.underLoad(plan, Duration.ofSeconds(6), () -> h.pipeline.stop(victim));
+      LoadReport report = h.underLoad(plan, Duration.ofSeconds(6), () -> {
+        LoadPipeline.await("a trainer holds models", Duration.ofSeconds(30),
+            () -> localEngines(a) > 0 || localEngines(b) > 0);
+        victim.set(localEngines(b) > 0 ? b : a);
+        h.pipeline.stop(victim.get());
+      });
+      ModelTrainer survivor = victim.get() == a ? b : a;
 
       // the survivor has every engine's model, restored and continued: one sample per step
       Map<String, Long> published = stepsPublished();
@@ -80,15 +89,30 @@ class TrainerFailoverIT {
       long restored = survivor.restoredRecords(StoreNames.MODELS);
       FaultTable.record("2-trainer-failover", "model-trainer stopped (1 of 2), survivor takes over",
           "150/s x 20 s", report, restored + " model-store records restored from the changelog;"
-              + " every step learned once");
+              + " every step learned once" + (victim.get() == a ? "; the victim was the trainer"
+              + " the router polled" : ""));
       FaultHarness.assertExactlyAccounted(report, plan.total());
       assertThat(restored).as("model records restored from the changelog").isPositive();
       for (EngineView view : survivor.queries().allEngines()) {
         if (engines.contains(view.engineId())) {
+          // still a fitted model (one restarted cold would not be); the bound is loose because
+          // wall-clock engines on a busy machine measure scheduling jitter too
           assertThat(view.model().recentMape()).as("recent MAPE of %s", view.engineId())
-              .isLessThan(0.10);
+              .isLessThan(0.20);
         }
       }
+    }
+  }
+
+  /** Engines whose models this trainer holds, -1 while it cannot say. */
+  private static int localEngines(ModelTrainer trainer) {
+    if (trainer.state() != KafkaStreams.State.RUNNING) {
+      return -1;
+    }
+    try {
+      return trainer.queries().localEngines().size();
+    } catch (QueryNotReadyException e) {
+      return -1;
     }
   }
 

@@ -6,6 +6,7 @@ import io.synergysched.cli.load.LoadPipeline;
 import io.synergysched.cli.load.LoadReport;
 import io.synergysched.connector.EngineConnector;
 import io.synergysched.router.RouterConsumer;
+import io.synergysched.router.RouterConsumerConfig;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.AvroSerdeConfig;
@@ -67,6 +68,9 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--engines", description = "simulated engines GPU:MODEL:tpN[*COUNT],... (default: ${DEFAULT-VALUE})")
   String engines = "h100:llama-2-7b:tp1*8";
 
+  @Option(names = "--engine-timeout-ms", description = "router's heartbeat timeout (default: ${DEFAULT-VALUE})")
+  long engineTimeoutMs = 10_000;
+
   @Option(names = "--partitions", description = "partitions of the topics it creates (default: ${DEFAULT-VALUE})")
   int partitions = 4;
 
@@ -119,8 +123,11 @@ final class LoadCommand implements Callable<Integer> {
           Map.of("kafka.auto.offset.reset", "latest"));
       List<RouterConsumer> started = new ArrayList<>();
       for (int i = 0; i < routers; i++) {
+        // at thousands of requests a second the engines' heartbeats queue behind their request
+        // events and reach the router late; a longer timeout keeps liveness out of the measure
         started.add(pipeline.startRouter("router-" + i, policy, trainer,
-            Map.of("kafka.auto.offset.reset", "latest")));
+            Map.of("kafka.auto.offset.reset", "latest",
+                RouterConsumerConfig.ENGINE_TIMEOUT_MS, String.valueOf(engineTimeoutMs))));
       }
       LoadPipeline.await("the routers and the engine-connector are ready", Duration.ofSeconds(90),
           () -> connector.isReading() && started.stream().allMatch(RouterConsumer::isRouting));
@@ -142,11 +149,13 @@ final class LoadCommand implements Callable<Integer> {
         for (double r = rate; r <= maxRate; r *= stepFactor) {
           LoadReport report = runOnce(out, pipeline, generator, registry, runId + "-step" + step++, r,
               durationS, true);
+          // sustained: nothing lost, at least 99% routed (not shed for want of engine capacity),
+          // p99 routing latency under the target
           boolean kept = report.p99Ms() >= 0 && report.p99Ms() < p99TargetMs && report.lost() == 0
-              && report.routed() + report.shed() >= 0.99 * report.in();
+              && report.routed() >= 0.99 * report.in();
           if (!kept) {
-            out.printf(Locale.ROOT, "%.0f requests/s not sustained (p99 %d ms, lost %d)%n",
-                r, report.p99Ms(), report.lost());
+            out.printf(Locale.ROOT, "%.0f requests/s not sustained (p99 %d ms, %d shed, lost %d)%n",
+                r, report.p99Ms(), report.shed(), report.lost());
             break;
           }
           best = r;

@@ -81,6 +81,9 @@ class RouterPipelineIT {
     RouterConsumer first = router("r1", trainer);
     RouterConsumer second = router("r2", trainer);
     running.add(second);
+    // both in the group before the first request: otherwise the router that joined first may
+    // route the whole first third before the other gets partitions, and never reach 10
+    await("both routers have partitions", LIMIT, () -> first.isRouting() && second.isRouting());
 
     Random random = new Random(11);
     try (KafkaProducer<String, byte[]> producer = PipelineFixture.producer(KAFKA)) {

@@ -15,6 +15,7 @@ import io.synergysched.core.routing.baseline.RoundRobinPicker;
 import io.synergysched.core.routing.baseline.SessionAffinityPicker;
 import io.synergysched.core.routing.prism.DecodeInterferenceScorer;
 import io.synergysched.core.routing.prism.FastEngineReserveScorer;
+import io.synergysched.core.routing.prism.KvHeadroomScorer;
 import io.synergysched.core.routing.prism.PrefixAffinityScorer;
 import io.synergysched.core.routing.prism.SloFeasibilityFilter;
 import io.synergysched.core.routing.prism.SloHeadroomScorer;
@@ -44,6 +45,7 @@ public final class RoutingPluginRegistry {
     SCORERS.put(DecodeInterferenceScorer.TYPE, DecodeInterferenceScorer::new);
     SCORERS.put(FastEngineReserveScorer.TYPE, FastEngineReserveScorer::new);
     SCORERS.put(PrefixAffinityScorer.TYPE, PrefixAffinityScorer::new);
+    SCORERS.put(KvHeadroomScorer.TYPE, KvHeadroomScorer::new);
 
     PICKERS.put(MaxScorePicker.TYPE, MaxScorePicker::new);
     PICKERS.put(RandomPicker.TYPE, RandomPicker::new);

@@ -9,6 +9,10 @@ import io.synergysched.simulator.engine.EngineListener;
 import io.synergysched.simulator.engine.SimRequest;
 import io.synergysched.simulator.engine.SimulatedEngine;
 import io.synergysched.simulator.trace.TraceRequest;
+import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.StepObservation;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,9 +31,23 @@ public final class ClusterSimulation {
   private final String schedulerName;
   private final double stalenessMs;
   private final SloTargets slo;
+  private final int shedRetries;
 
   public ClusterSimulation(
       List<EngineSetup> engines, String schedulerName, double stalenessMs, SloTargets slo) {
+    this(engines, schedulerName, stalenessMs, slo, 0);
+  }
+
+  /**
+   * @param shedRetries how many times a request an engine's scheduler sheds (a rejection with a
+   *     retry hint) is routed again, at once, by the same router (0: never). The retry is a new
+   *     routing decision at the time of the rejection with the TTFT budget left (its latency still
+   *     counts from the original arrival), and is offered to every router alike, as a gateway's
+   *     retry policy would (Envoy's {@code retry_on: retriable-status-codes} on 429/503). A retry
+   *     whose TTFT budget is already spent is not made.
+   */
+  public ClusterSimulation(List<EngineSetup> engines, String schedulerName, double stalenessMs,
+      SloTargets slo, int shedRetries) {
     if (engines.isEmpty()) {
       throw new IllegalArgumentException("engines must not be empty");
     }
@@ -41,6 +59,10 @@ public final class ClusterSimulation {
     this.schedulerName = schedulerName;
     this.stalenessMs = stalenessMs;
     this.slo = slo;
+    if (shedRetries < 0) {
+      throw new IllegalArgumentException("shed_retries must be >= 0, got " + shedRetries);
+    }
+    this.shedRetries = shedRetries;
   }
 
   /**
@@ -56,6 +78,11 @@ public final class ClusterSimulation {
     SimulatedEngine[] sims = new SimulatedEngine[n];
     List<StaleTelemetryView> views = new ArrayList<>(n);
     RouterFeed feed = router.observesEngines() ? new RouterFeed(router, stalenessMs) : null;
+    // Shed requests to route again: {time, request index}, in time order (events are processed in
+    // time order, so rejections are produced in it).
+    ArrayDeque<double[]> retries = new ArrayDeque<>();
+    int[] attempts = new int[trace.size()];
+    SimRequest[] requests = new SimRequest[trace.size()];
     router.useEngineClassPriors(OfflinePriorCatalog.forEngines(engines));
     for (int i = 0; i < n; i++) {
       EngineSetup setup = engines.get(i);
@@ -65,6 +92,9 @@ public final class ClusterSimulation {
       EngineListener listener = listeners == null ? null : listeners.apply(setup.config().engineId());
       if (feed != null) {
         listener = feed.listener(i, listener);
+      }
+      if (shedRetries > 0) {
+        listener = retryOnShed(listener, requests, attempts, retries);
       }
       if (listener != null) {
         sims[i].setListener(listener);
@@ -80,8 +110,9 @@ public final class ClusterSimulation {
       }
       oracle.attachTruth(sims, outputs);
     }
-    SimRequest[] requests = new SimRequest[trace.size()];
     int shed = 0;
+    int retried = 0;
+    int retriedInTime = 0;
     int next = 0;
     int progressEvery = Math.max(1, trace.size() / 100);
     while (true) {
@@ -94,8 +125,17 @@ public final class ClusterSimulation {
         }
       }
       double arrival = next < trace.size() ? trace.get(next).arrivalMs() : Double.POSITIVE_INFINITY;
-      if (engine < 0 && next >= trace.size()) {
+      double retryAt = retries.isEmpty() ? Double.POSITIVE_INFINITY : retries.peekFirst()[0];
+      if (engine < 0 && next >= trace.size() && retries.isEmpty()) {
         break;
+      }
+      if (retryAt <= stepEnd && retryAt <= arrival) {
+        int index = (int) retries.pollFirst()[1];
+        retried++;
+        if (retry(index, retryAt, trace.get(index), requests, sims, views, feed, router)) {
+          retriedInTime++;
+        }
+        continue;
       }
       if (engine >= 0 && stepEnd <= arrival) {
         SimulatedEngine sim = sims[engine];
@@ -137,7 +177,86 @@ public final class ClusterSimulation {
       preemptions += sim.preemptions();
     }
     return summarize(requests, steps, preemptions, shed)
-        .withTriage(SchedulerTriage.of(requests, sims, slo));
+        .withTriage(SchedulerTriage.of(requests, sims, slo))
+        .withRetries(retried, retriedInTime, countRetriedInSlo(requests, attempts));
+  }
+
+  /** Wraps {@code downstream} so that a request a scheduler sheds is queued for another routing. */
+  private EngineListener retryOnShed(EngineListener downstream, SimRequest[] requests, int[] attempts,
+      ArrayDeque<double[]> retries) {
+    return new EngineListener() {
+      @Override
+      public void onStep(StepObservation step) {
+        if (downstream != null) {
+          downstream.onStep(step);
+        }
+      }
+
+      @Override
+      public void onRequestEvent(RequestEvent event) {
+        if (downstream != null) {
+          downstream.onRequestEvent(event);
+        }
+        int index = (int) event.requestId();
+        if (event.type() == RequestEventType.REJECTED && requests[index] != null
+            && requests[index].wasShed() && attempts[index] < shedRetries) {
+          attempts[index]++;
+          retries.addLast(new double[] {event.timeMs(), index});
+        }
+      }
+    };
+  }
+
+  /**
+   * Routes a shed request again at {@code nowMs}: a new request object with the same id, prompt
+   * and original arrival (so the engine's deadlines and the reported TTFT count from it), offered
+   * to the router with the TTFT budget left. Returns false when no budget was left (not routed).
+   */
+  private boolean retry(int index, double nowMs, TraceRequest t, SimRequest[] requests,
+      SimulatedEngine[] sims, List<StaleTelemetryView> views, RouterFeed feed, Router router) {
+    SimRequest old = requests[index];
+    double ttft = Double.isNaN(t.sloTtftMs()) ? slo.ttftMs() : t.sloTtftMs();
+    double left = ttft - (nowMs - old.arrivalTimeMs());
+    if (!(left > 0)) {
+      return false;
+    }
+    for (StaleTelemetryView view : views) {
+      view.advanceTo(nowMs);
+    }
+    if (feed != null) {
+      feed.advanceTo(nowMs);
+    }
+    int chosen = router.route(new RoutingRequest(index, nowMs, t.promptTokens(), left,
+        Double.isNaN(t.sloTpotMs()) ? slo.tpotMs() : t.sloTpotMs(), t.sessionId(), t.prefixHashes()), views);
+    if (chosen == Router.SHED) {
+      return true;
+    }
+    if (chosen < 0 || chosen >= sims.length) {
+      throw new IllegalStateException("router " + router.name() + " chose engine " + chosen + " of " + sims.length);
+    }
+    SimRequest again = new SimRequest(index, old.arrivalTimeMs(), t.promptTokens(), t.outputTokens(),
+        t.sloTtftMs(), t.sloTpotMs(), t.prefixHashes());
+    requests[index] = again;
+    sims[chosen].submit(again, nowMs);
+    return true;
+  }
+
+  private int countRetriedInSlo(SimRequest[] requests, int[] attempts) {
+    int n = 0;
+    for (int k = 0; k < requests.length; k++) {
+      SimRequest r = requests[k];
+      if (attempts[k] > 0 && r != null && r.isFinished() && meetsSlo(r)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private boolean meetsSlo(SimRequest r) {
+    double t = r.firstTokenTimeMs() - r.arrivalTimeMs();
+    double p = r.outputTokens() > 1 ? (r.finishTimeMs() - r.firstTokenTimeMs()) / (r.outputTokens() - 1) : 0;
+    return t <= (Double.isNaN(r.sloTtftMs()) ? slo.ttftMs() : r.sloTtftMs())
+        && p <= (Double.isNaN(r.sloTpotMs()) ? slo.tpotMs() : r.sloTpotMs());
   }
 
   /**

@@ -89,10 +89,10 @@ final class GroundTruthForecaster implements SloForecaster {
     if (sims == null) {
       throw new IllegalStateException("the oracle runs only inside the simulator");
     }
-    if (forecasts.isFor(r.requestId())) {
+    if (forecasts.isFor(r.requestId(), r.arrivalTimeMs())) {
       return forecasts;
     }
-    forecasts.markFor(r.requestId(), engines.size());
+    forecasts.markFor(r.requestId(), r.arrivalTimeMs(), engines.size());
     int out = trueOutputs[(int) r.requestId()];
     for (int k = 0; k < c.size(); k++) {
       int i = c.engineAt(k);
@@ -277,7 +277,7 @@ final class GroundTruthForecaster implements SloForecaster {
     if (engine == Router.SHED) {
       return;
     }
-    double share = forecasts.isFor(r.requestId()) ? forecasts.cachedShare[engine] : 0;
+    double share = forecasts.isFor(r.requestId(), r.arrivalTimeMs()) ? forecasts.cachedShare[engine] : 0;
     int prefill = Math.max(1, (int) Math.round(r.promptTokens() * (1 - share)));
     Req req = new Req(engine, r.promptTokens(), prefill, trueOutputs[(int) r.requestId()]);
     all.put(r.requestId(), req);

@@ -18,7 +18,8 @@ public record Scenario(
     Double telemetryStalenessMs,
     Boolean recordTelemetry,
     String profiles,
-    Double goodputAttainment) {
+    Double goodputAttainment,
+    Integer shedRetries) {
 
   /** {@code count} identical engines. */
   public record EngineGroup(

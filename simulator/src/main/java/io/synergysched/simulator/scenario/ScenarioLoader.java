@@ -97,6 +97,7 @@ public final class ScenarioLoader {
         "telemetry_staleness_ms", "must be >= 0");
     require(s.goodputAttainment() == null || (s.goodputAttainment() > 0 && s.goodputAttainment() <= 1),
         file, "goodput_attainment", "must be in (0, 1]");
+    require(s.shedRetries() == null || s.shedRetries() >= 0, file, "shed_retries", "must be >= 0");
   }
 
   private static void require(boolean ok, Path file, String key, String problem) {

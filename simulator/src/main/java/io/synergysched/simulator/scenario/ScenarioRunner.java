@@ -42,7 +42,8 @@ public final class ScenarioRunner {
   public static final String RESULTS_HEADER = "scenario,router,scheduler,rate_scale,requests,"
       + "slo_attainment,ttft_attainment,tpot_attainment,ttft_p50_ms,ttft_p99_ms,tpot_p50_ms,"
       + "tpot_p99_ms,e2e_p50_ms,throughput_tok_s,rejected,clipped,preemptions,steps,makespan_s,shed,"
-      + "sched_deferred,sched_deferred_served,sched_deferred_served_in_slo,sched_shed";
+      + "sched_deferred,sched_deferred_served,sched_deferred_served_in_slo,sched_shed,"
+      + "retries,retries_routed,retries_in_slo";
   public static final String GOODPUT_HEADER = "scenario,router,scheduler,goodput_rate_scale";
 
   private static final int BISECTION_STEPS = 6;
@@ -111,7 +112,8 @@ public final class ScenarioRunner {
     try {
       for (String routerName : scenario.routers()) {
         for (String schedulerName : scenario.schedulers()) {
-          ClusterSimulation simulation = new ClusterSimulation(engines, schedulerName, staleness, slo);
+          ClusterSimulation simulation = new ClusterSimulation(engines, schedulerName, staleness, slo,
+              scenario.shedRetries() == null ? 0 : scenario.shedRetries());
           TreeMap<Double, RunResult> byScale = new TreeMap<>();
           Function<Double, RunResult> runAt = scale -> byScale.computeIfAbsent(scale, s -> {
             String label = routerName + "/" + schedulerName + "/" + number(s);
@@ -279,7 +281,8 @@ public final class ScenarioRunner {
         Integer.toString(r.rejected()), Integer.toString(clipped), Long.toString(r.preemptions()),
         Long.toString(r.steps()), fixed(r.makespanMs() / 1000), Integer.toString(r.shed()),
         Long.toString(r.triage().deferred()), Long.toString(r.triage().deferredServed()),
-        Long.toString(r.triage().deferredServedInSlo()), Long.toString(r.triage().shed())) + "\n";
+        Long.toString(r.triage().deferredServedInSlo()), Long.toString(r.triage().shed()),
+        Integer.toString(r.retries()), Integer.toString(r.retriesRouted()), Integer.toString(r.retriesInSlo())) + "\n";
   }
 
   private String summary(List<EngineSetup> engines, int requests, int clipped,

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.Test;
 /** LENS end to end on one simulated A100 engine, with a seeded synthetic burst. */
 class LensInClusterTest {
 
-  private static final ProfiledStepLatency LLAMA7B = ProfiledStepLatency.load(
+  static final ProfiledStepLatency LLAMA7B = ProfiledStepLatency.load(
       ProfileDirectory.shared(), EngineSpec.parse("a100:llama-2-7b:tp1"), ProfileOptions.DEFAULT);
-  private static final SloTargets SLO = new SloTargets(1000, 100);
+  static final SloTargets SLO = new SloTargets(1000, 100);
 
   /** {@code n} requests at {@code perSecond}, prompts 100..3000, outputs 20..300, seeded. */
-  private static List<TraceRequest> trace(int n, double perSecond, long seed) {
+  static List<TraceRequest> trace(int n, double perSecond, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     List<TraceRequest> list = new ArrayList<>();
     double t = 0;

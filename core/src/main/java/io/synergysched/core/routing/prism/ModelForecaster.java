@@ -66,11 +66,12 @@ public final class ModelForecaster implements SloForecaster {
     final double predictedWaitMs;
     final double ownStepMs;
     final double predictedTpotMs;
+    final double ttftTargetMs;
     double firstTokenMs = Double.NaN;
     Phase phase = Phase.PENDING;
 
     Tracked(int engine, int promptTokens, int prefillTokens, int blocks, double routedAtMs,
-        double predictedWaitMs, double ownStepMs, double predictedTpotMs) {
+        double predictedWaitMs, double ownStepMs, double predictedTpotMs, double ttftTargetMs) {
       this.engine = engine;
       this.promptTokens = promptTokens;
       this.prefillTokens = prefillTokens;
@@ -79,6 +80,7 @@ public final class ModelForecaster implements SloForecaster {
       this.predictedWaitMs = predictedWaitMs;
       this.ownStepMs = ownStepMs;
       this.predictedTpotMs = predictedTpotMs;
+      this.ttftTargetMs = ttftTargetMs;
     }
   }
 
@@ -87,12 +89,16 @@ public final class ModelForecaster implements SloForecaster {
   private final double rateTauMs;
   private final int kvBlockTokens;
   private final double calibrationWeight;
+  /** Engine rejections of pending requests calibrate the wait forecast (see {@link #calibrateRejected}). */
+  private final boolean rejectFeedback;
   /** True: the ledger follows responses as they happen; false: request events after the telemetry delay. */
   private final boolean responseFeed;
   private final OutputLengthEstimator outputs;
   private final RoutedPrefixIndex prefixes = new RoutedPrefixIndex();
   private final Forecasts forecasts = new Forecasts();
   private final Map<Long, Tracked> ledger = new HashMap<>();
+  /** Engine that last turned each request away before its first token, until it is routed again. */
+  private final Map<Long, Integer> shedBy = new HashMap<>();
   private Function<String, StepLatencyPrior> priors = c -> null;
 
   private StepLatencyModel[] models = new StepLatencyModel[0];
@@ -128,6 +134,7 @@ public final class ModelForecaster implements SloForecaster {
     this.rateTauMs = context.number("rate-window-ms", 5000, 1, 1e9);
     this.kvBlockTokens = (int) context.number("kv-block-tokens", 16, 1, 1 << 16);
     this.calibrationWeight = context.number("calibration-weight", 0.05, 0, 1);
+    this.rejectFeedback = context.number("reject-feedback", 1, 0, 1) > 0;
     String feed = context.text("ledger-feed", "response");
     if (!feed.equals("response") && !feed.equals("telemetry")) {
       throw new IllegalArgumentException(context.fullKeyOf("ledger-feed") + " must be response or telemetry, got '" + feed + "'");
@@ -159,17 +166,21 @@ public final class ModelForecaster implements SloForecaster {
 
   @Override
   public Forecasts forecast(RoutingRequest request, List<? extends EngineView> engines, Candidates c) {
-    if (forecasts.isFor(request.requestId())) {
+    if (forecasts.isFor(request.requestId(), request.arrivalTimeMs())) {
       return forecasts;
     }
     int n = engines.size();
     ensure(n);
-    forecasts.markFor(request.requestId(), n);
+    forecasts.markFor(request.requestId(), request.arrivalTimeMs(), n);
     double now = request.arrivalTimeMs();
     double out = outputs.expected(request.promptTokens());
+    Integer refused = shedBy.isEmpty() ? null : shedBy.get(request.requestId());
     for (int k = 0; k < c.size(); k++) {
       int i = c.engineAt(k);
       forecastEngine(i, engines.get(i), request, now, out);
+      if (refused != null && refused == i) {
+        forecasts.ttftMs[i] = Double.POSITIVE_INFINITY;
+      }
     }
     return forecasts;
   }
@@ -245,6 +256,8 @@ public final class ModelForecaster implements SloForecaster {
     double ownBlocks = Math.ceil((r.promptTokens() + 1.0) / kvBlockTokens);
     double runningBlocks = decodes * Math.ceil((meanPrompt + out / 2) / kvBlockTokens);
     double need = runningBlocks + queueBlocks + ownBlocks - kvCapacity;
+    f.kvShare[i] = kvCapacity > 0
+        ? (view.kvBlocksUsed() + Math.ceil((double) recentTokens[i] / kvBlockTokens) + ownBlocks) / kvCapacity : 1;
     if (need > 0) {
       double freedPerStep = decodes > 0 ? decodes / residual * Math.ceil((meanPrompt + residual) / kvBlockTokens) : 0;
       double waitMs = freedPerStep > 0 ? need / freedPerStep * dStep : Double.POSITIVE_INFINITY;
@@ -315,17 +328,20 @@ public final class ModelForecaster implements SloForecaster {
 
   @Override
   public void onRouted(RoutingRequest r, int engine) {
+    if (!shedBy.isEmpty()) {
+      shedBy.remove(r.requestId());
+    }
     if (engine == Router.SHED) {
       return;
     }
     ensure(engine + 1);
-    double cachedShare = forecasts.isFor(r.requestId()) ? forecasts.cachedShare[engine] : 0;
+    double cachedShare = forecasts.isFor(r.requestId(), r.arrivalTimeMs()) ? forecasts.cachedShare[engine] : 0;
     int prefill = Math.max(1, (int) Math.round(r.promptTokens() * (1 - cachedShare)));
     int blocks = (int) Math.ceil((r.promptTokens() + 1.0) / kvBlockTokens);
-    boolean known = forecasts.isFor(r.requestId());
+    boolean known = forecasts.isFor(r.requestId(), r.arrivalTimeMs());
     ledger.put(r.requestId(), new Tracked(engine, r.promptTokens(), prefill, blocks, r.arrivalTimeMs(),
         known ? rawWaitMs[engine] : Double.NaN, known ? ownStepMs[engine] : Double.NaN,
-        known ? rawTpotMs[engine] : Double.NaN));
+        known ? rawTpotMs[engine] : Double.NaN, r.sloTtftMs()));
     pendingTokens[engine] += prefill;
     pendingCount[engine]++;
     pendingBlocks[engine] += blocks;
@@ -405,6 +421,8 @@ public final class ModelForecaster implements SloForecaster {
       }
       case REJECTED -> {
         if (t.phase == Phase.PENDING) {
+          calibrateRejected(t, event.timeMs());
+          shedBy.put(event.requestId(), t.engine);
           leavePending(t);
         } else {
           decoding[t.engine]--;
@@ -429,6 +447,22 @@ public final class ModelForecaster implements SloForecaster {
     double sample = Math.log((observedWait + 50) / (t.predictedWaitMs + 50));
     double b = waitBias[t.engine] + calibrationWeight * (sample - waitBias[t.engine]);
     waitBias[t.engine] = Math.max(-LOG8, Math.min(LOG8, b));
+  }
+
+  /**
+   * A request the engine turned away before its first token (an engine scheduler that sheds what
+   * it predicts will miss its TTFT, or one past its queue's patience) is a censored observation: its
+   * first token would have come no earlier than its TTFT target. Without this the calibration sees
+   * only the requests that were served, the fast ones, and keeps the wait forecast of an engine
+   * that sheds too low, so the router keeps sending it work that it sheds. Counted as a first
+   * token at {@code max(rejection, arrival + TTFT target)}; rejections the forecast already
+   * expected (predicted wait beyond that) teach nothing.
+   */
+  private void calibrateRejected(Tracked t, double rejectedMs) {
+    if (!rejectFeedback || Double.isNaN(t.ttftTargetMs)) {
+      return;
+    }
+    calibrate(t, Math.max(rejectedMs, t.routedAtMs + t.ttftTargetMs));
   }
 
   /** As {@link #calibrate} for TPOT: log(observed / predicted mean step over the decode). */

@@ -32,7 +32,7 @@ class PrismRouterTest {
     PRIORS.put(StepLatencyPrior.classKey("h100", "llama-2-7b", 1), prior("h100", 0.5));
   }
 
-  private static StepLatencyPrior prior(String gpu, double speed) {
+  static StepLatencyPrior prior(String gpu, double speed) {
     SplittableRandom random = new SplittableRandom(3);
     List<StepObservation> steps = new ArrayList<>();
     for (int s = 0; s < 600; s++) {

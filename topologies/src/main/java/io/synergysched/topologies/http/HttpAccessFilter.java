@@ -43,6 +43,14 @@ public final class HttpAccessFilter extends Filter {
   /** Largest request body accepted. */
   public static final long MAX_BODY_BYTES = 64 * 1024;
 
+  /**
+   * How much of an oversized body is read and dropped before the 413 goes out. Closing a
+   * connection with unread bytes makes the kernel reset it, and the client then sees a reset
+   * instead of the 413 (the JDK server itself drains only 64 KiB); a body beyond this is cut off
+   * with the reset, so the bound still caps the work a client can cause.
+   */
+  static final long DISCARD_LIMIT_BYTES = 1024 * 1024;
+
   /** The query parameter that may carry the bearer token. */
   public static final String TOKEN_PARAMETER = "access_token";
 
@@ -106,6 +114,7 @@ public final class HttpAccessFilter extends Filter {
         return;
       }
       if (bytes < 0 || bytes > MAX_BODY_BYTES) {
+        discardBody(exchange, bytes);
         reject(exchange, 413, null, "request body larger than " + MAX_BODY_BYTES + " bytes");
         return;
       }
@@ -178,6 +187,22 @@ public final class HttpAccessFilter extends Filter {
           URLDecoder.decode(value, StandardCharsets.UTF_8));
     }
     return params;
+  }
+
+  private static void discardBody(HttpExchange exchange, long declared) throws IOException {
+    if (declared <= 0 || declared > DISCARD_LIMIT_BYTES) {
+      return;
+    }
+    byte[] sink = new byte[8192];
+    long left = declared;
+    var in = exchange.getRequestBody();
+    while (left > 0) {
+      int read = in.read(sink, 0, (int) Math.min(sink.length, left));
+      if (read < 0) {
+        return;
+      }
+      left -= read;
+    }
   }
 
   private static void reject(HttpExchange exchange, int status, String challenge, String message)

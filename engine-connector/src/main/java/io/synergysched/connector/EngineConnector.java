@@ -75,7 +75,8 @@ public final class EngineConnector implements AutoCloseable {
         this::beat, 0, config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
     reader = new RoutedRequestReader(
         client, "synergy-engine-connector-" + config.connectorId(), registry,
-        owned::get, publisher, System::currentTimeMillis);
+        owned::get, publisher, System::currentTimeMillis, owned.keySet(), config.recovery(),
+        config.recoveryLookback());
     readerThread = new Thread(reader, "routed-request-reader");
     readerThread.start();
     hintReader = new LensHintReader(client, registry, owned::get, publisher, System::currentTimeMillis);
@@ -146,6 +147,23 @@ public final class EngineConnector implements AutoCloseable {
     return reader.delivered();
   }
 
+  /**
+   * Requests a previous run of this connector id left in flight (handed to its engines, never
+   * ended) that this run failed over or reported REJECTED at start-up, per {@code
+   * synergy.engines.recovery}; -1 until the start-up recovery has run (or when no previous run
+   * had read anything).
+   */
+  public long recoveredInFlight() {
+    InFlightRecovery.Result r = reader.recovered();
+    return r == null ? -1 : r.inFlight().size();
+  }
+
+  /** How long the start-up recovery took, ms; -1 until it has run. */
+  public long recoveryMs() {
+    InFlightRecovery.Result r = reader.recovered();
+    return r == null ? -1 : r.tookMs();
+  }
+
   /** Routed records dead-lettered so far. */
   public long deadLettered() {
     return reader.deadLettered();
@@ -204,20 +222,42 @@ public final class EngineConnector implements AutoCloseable {
     }
   }
 
+  /**
+   * For fault tests: dies like a killed process (SIGKILL). Nothing more is published (what the
+   * publisher buffered is discarded: no REJECTED event, no registry tombstone), the reader commits
+   * no further offset, heartbeats stop and the engines stop without reporting. A new connector
+   * with the same id then finds the in-flight requests at start-up. {@link #close()} afterwards
+   * does nothing more.
+   */
+  public void crash() {
+    reader.crash();
+    publisher.crash();
+    stopThreads();
+    synchronized (this) {
+      engines.values().forEach(EngineBackend::close); // their REJECTED events are dropped
+      engines.clear();
+    }
+  }
+
   @Override
   public void close() {
+    reader.stop();
+    stopThreads();
+    for (String engineId : List.copyOf(engines.keySet())) {
+      stopEngine(engineId);
+    }
+    publisher.close(Duration.ofSeconds(10));
+  }
+
+  /** Stops the heartbeats and the hint reader, and waits for both readers' threads to end. */
+  private void stopThreads() {
     heartbeats.shutdownNow();
     hintReader.stop();
-    reader.stop();
     try {
       readerThread.join(Duration.ofSeconds(10).toMillis());
       hintThread.join(Duration.ofSeconds(10).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (String engineId : List.copyOf(engines.keySet())) {
-      stopEngine(engineId);
-    }
-    publisher.close(Duration.ofSeconds(10));
   }
 }

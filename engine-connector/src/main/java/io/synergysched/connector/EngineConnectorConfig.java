@@ -32,6 +32,10 @@ import java.util.Map;
  * @param sloTtftMs TTFT target of requests that carry none, ms, &gt; 0 (what SLO-aware schedulers
  *     such as {@code lens} protect)
  * @param sloTpotMs TPOT target of requests that carry none, ms, &gt; 0
+ * @param recovery what a starting connector does with the requests a previous run of the same id
+ *     handed to its engines and never ended (killed without reporting them): fail them over, report
+ *     them REJECTED, or nothing (see docs/reliability.md)
+ * @param recoveryLookback how far back a starting connector looks for such requests, positive
  */
 public record EngineConnectorConfig(
     String bootstrapServers,
@@ -48,7 +52,9 @@ public record EngineConnectorConfig(
     Map<String, String> kafka,
     String backend,
     double sloTtftMs,
-    double sloTpotMs) {
+    double sloTpotMs,
+    Recovery recovery,
+    Duration recoveryLookback) {
 
   public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
   public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
@@ -64,11 +70,40 @@ public record EngineConnectorConfig(
   public static final String BACKEND = "synergy.engines.backend";
   public static final String SLO_TTFT_MS = "synergy.engines.slo.ttft-ms";
   public static final String SLO_TPOT_MS = "synergy.engines.slo.tpot-ms";
+  public static final String RECOVERY = "synergy.engines.recovery";
+  public static final String RECOVERY_LOOKBACK_MS = "synergy.engines.recovery.lookback-ms";
 
   public static final List<String> KEYS =
       List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, CONNECTOR_ID, ENGINES, SPEED, SCHEDULER,
           PROFILES, NOISE_SIGMA, SEED, HEARTBEAT_MS, BUFFER_CAPACITY, BACKEND, SLO_TTFT_MS,
-          SLO_TPOT_MS);
+          SLO_TPOT_MS, RECOVERY, RECOVERY_LOOKBACK_MS);
+
+  /**
+   * What a starting connector does with its engines' requests that a previous run of the same id
+   * left in flight (handed to an engine, no FINISHED or REJECTED event).
+   */
+  public enum Recovery {
+    /** Serve them again on the same engine (their TTFT still counts from the original arrival). */
+    FAILOVER,
+    /** Report them REJECTED with {@link #REJECT_REASON}, for the client to retry. */
+    REJECT,
+    /** Do nothing: they stay without an end event. */
+    OFF;
+
+    /** The reason of the REJECTED events {@link #REJECT} publishes. */
+    public static final String REJECT_REASON =
+        "engine-connector restarted; request lost in flight, retry";
+
+    static Recovery parse(String text) {
+      for (Recovery r : values()) {
+        if (r.name().equalsIgnoreCase(text.trim())) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException(
+          RECOVERY + " must be failover, reject or off, was '" + text + "'");
+    }
+  }
 
   /**
    * One engine to run: its id and its hardware, {@code GPU:MODEL:tpN}.
@@ -140,6 +175,12 @@ public record EngineConnectorConfig(
     if (!(tpot > 0) || Double.isInfinite(tpot)) {
       throw new IllegalArgumentException(SLO_TPOT_MS + " must be > 0, was " + tpot);
     }
+    Recovery recovery = Recovery.parse(settings.getOrDefault(RECOVERY, "failover"));
+    double lookback = number(settings, RECOVERY_LOOKBACK_MS, 300_000);
+    if (!(lookback >= 1) || lookback > 7L * 24 * 3600 * 1000) {
+      throw new IllegalArgumentException(
+          RECOVERY_LOOKBACK_MS + " must be in [1, 604800000] ms, was " + lookback);
+    }
     return new EngineConnectorConfig(
         bootstrap.trim(),
         registry == null || registry.isBlank() ? null : registry.trim(),
@@ -155,7 +196,9 @@ public record EngineConnectorConfig(
         kafka,
         backend,
         ttft,
-        tpot);
+        tpot,
+        recovery,
+        Duration.ofMillis((long) lookback));
   }
 
   private static List<EngineSlot> parseEngines(String connectorId, String text) {

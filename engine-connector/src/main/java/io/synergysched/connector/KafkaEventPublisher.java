@@ -43,6 +43,7 @@ public final class KafkaEventPublisher implements EngineEventSink, AutoCloseable
   private final AtomicLong sent = new AtomicLong();
   private final Thread sender;
   private volatile boolean running = true;
+  private volatile boolean crashed;
 
   /**
    * @param producerSettings Kafka producer settings (bootstrap servers and any client settings)
@@ -123,7 +124,22 @@ public final class KafkaEventPublisher implements EngineEventSink, AutoCloseable
     return buffer.size();
   }
 
+  /**
+   * For fault tests: dies like a killed process. What is buffered is discarded, what is reported
+   * from now on is dropped, and the producer is closed without waiting for what it sent.
+   */
+  public void crash() {
+    crashed = true;
+    running = false;
+    buffer.clear();
+    sender.interrupt();
+    producer.close(Duration.ZERO);
+  }
+
   private void enqueue(String topic, String key, byte[] value) {
+    if (crashed) {
+      return;
+    }
     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
     while (!buffer.offer(record)) {
       if (buffer.poll() != null) {
@@ -133,7 +149,7 @@ public final class KafkaEventPublisher implements EngineEventSink, AutoCloseable
   }
 
   private void drain() {
-    while (running || !buffer.isEmpty()) {
+    while ((running || !buffer.isEmpty()) && !crashed) {
       try {
         ProducerRecord<String, byte[]> record = buffer.poll(100, TimeUnit.MILLISECONDS);
         if (record == null) {
@@ -160,6 +176,9 @@ public final class KafkaEventPublisher implements EngineEventSink, AutoCloseable
 
   /** Sends what is buffered (for up to {@code timeout}) and closes the producer. */
   public void close(Duration timeout) {
+    if (crashed) {
+      return;
+    }
     running = false;
     try {
       sender.join(timeout.toMillis());

@@ -35,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * requests are handed over; a request seen again after a restart of the reader (same process) is
  * recognised by its id and not served twice. A record that cannot be decoded or is invalid is
  * dead-lettered with the reason, once, and never retried.
+ *
+ * <p>Before it serves anything, the reader recovers what a previous run of the same connector id
+ * left in flight ({@link InFlightRecovery}): requests handed to an engine (below the group's
+ * committed offset) without a FINISHED or REJECTED event are failed over or reported REJECTED,
+ * and requests past the committed offset that already ended are not served again.
  */
 final class RoutedRequestReader implements Runnable {
 
@@ -57,13 +62,26 @@ final class RoutedRequestReader implements Runnable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  private final Properties consumerSettings;
+  private final SchemaRegistryClient registry;
+  private final java.util.Set<String> engineIds;
+  private final EngineConnectorConfig.Recovery recovery;
+  private final Duration lookback;
+  private volatile InFlightRecovery.Result recovered;
   private volatile boolean running = true;
+  private volatile boolean crashed;
   private volatile boolean assigned;
 
   RoutedRequestReader(
       Properties consumerSettings, String groupId, SchemaRegistryClient registry,
       java.util.function.Function<String, EngineBackend> engines, KafkaEventPublisher publisher,
-      LongSupplier clock) {
+      LongSupplier clock, java.util.Set<String> engineIds, EngineConnectorConfig.Recovery recovery,
+      Duration lookback) {
+    this.consumerSettings = consumerSettings;
+    this.registry = registry;
+    this.engineIds = java.util.Set.copyOf(engineIds);
+    this.recovery = recovery;
+    this.lookback = lookback;
     Properties props = new Properties();
     props.putAll(consumerSettings);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -82,6 +100,7 @@ final class RoutedRequestReader implements Runnable {
   @Override
   public void run() {
     try {
+      recover();
       consumer.subscribe(List.of(Topics.REQUESTS_ROUTED.name()), new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
@@ -96,7 +115,7 @@ final class RoutedRequestReader implements Runnable {
         for (ConsumerRecord<String, byte[]> record : records) {
           handle(record);
         }
-        if (!records.isEmpty()) {
+        if (!records.isEmpty() && !crashed) {
           consumer.commitSync();
         }
       }
@@ -107,6 +126,75 @@ final class RoutedRequestReader implements Runnable {
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  /**
+   * Finds the requests a previous run of this connector handed to its engines and never ended,
+   * and fails them over or reports them, before the reader serves anything; marks the requests
+   * past the committed offset that already ended as seen. A recovery that fails is logged (its
+   * requests then stay without an end event) and the reader serves on.
+   */
+  private void recover() {
+    if (recovery == EngineConnectorConfig.Recovery.OFF) {
+      return;
+    }
+    try {
+      java.util.Set<TopicPartition> partitions = new java.util.HashSet<>();
+      consumer.partitionsFor(Topics.REQUESTS_ROUTED.name(), Duration.ofSeconds(30))
+          .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+      Map<Integer, Long> committed = new java.util.HashMap<>();
+      consumer.committed(partitions, Duration.ofSeconds(30)).forEach((tp, at) -> {
+        if (at != null) {
+          committed.put(tp.partition(), at.offset());
+        }
+      });
+      if (committed.isEmpty()) {
+        return; // no previous run of this connector id read anything
+      }
+      InFlightRecovery.Result result = new InFlightRecovery(consumerSettings, registry)
+          .scan(engineIds, committed, clock.getAsLong() - lookback.toMillis());
+      result.endedAhead().forEach(id -> seen.put(id, Boolean.TRUE));
+      for (RoutedRequest request : result.inFlight()) {
+        seen.put(request.getRequest().getRequestId(), Boolean.TRUE);
+        EngineBackend engine = engines.apply(request.getEngineId());
+        if (recovery == EngineConnectorConfig.Recovery.FAILOVER && engine != null) {
+          engine.submit(request);
+        } else {
+          publisher.onRequestEvent(rejected(request, clock.getAsLong()));
+        }
+      }
+      recovered = result;
+      LOG.info("recovered {} in-flight requests of a previous run ({}) in {} ms; {} routed to its"
+          + " engines in the last {} ms, {} of them ended", result.inFlight().size(), recovery,
+          result.tookMs(), result.routedScanned(), lookback.toMillis(), result.endedSeen());
+    } catch (RuntimeException e) {
+      if (e instanceof WakeupException) {
+        throw e;
+      }
+      LOG.error("could not recover the in-flight requests of a previous run", e);
+    }
+  }
+
+  /** The REJECTED event {@link EngineConnectorConfig.Recovery#REJECT} reports for a request. */
+  static io.synergysched.schemas.RequestEvent rejected(RoutedRequest routed, long nowMs) {
+    InferenceRequest r = routed.getRequest();
+    return io.synergysched.schemas.RequestEvent.newBuilder()
+        .setEngineId(routed.getEngineId())
+        .setRequestId(r.getRequestId())
+        .setType(io.synergysched.schemas.RequestEventType.REJECTED)
+        .setEventTimeMs(nowMs)
+        .setArrivalTimeMs(r.getArrivalTimeMs())
+        .setPromptTokens(r.getPromptTokens())
+        .setOutputTokens(0)
+        .setSloTtftMs(r.getSloTtftMs())
+        .setSloTpotMs(r.getSloTpotMs())
+        .setReason(EngineConnectorConfig.Recovery.REJECT_REASON)
+        .build();
+  }
+
+  /** What the start-up recovery found and did, or null before it ran (or when nothing was to do). */
+  InFlightRecovery.Result recovered() {
+    return recovered;
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
@@ -186,5 +274,11 @@ final class RoutedRequestReader implements Runnable {
   void stop() {
     running = false;
     consumer.wakeup();
+  }
+
+  /** Stops like a killed process: no offset committed from now on. */
+  void crash() {
+    crashed = true;
+    stop();
   }
 }

@@ -55,4 +55,23 @@ class EngineConnectorConfigTest {
     assertThat(config.sloTtftMs()).isEqualTo(3000);
     assertThat(config.sloTpotMs()).isEqualTo(50);
   }
+
+  @Test
+  void shouldFailOverInFlightRequestsByDefaultAndReadTheRecoverySettingsWhenGiven() {
+    EngineConnectorConfig defaults = EngineConnectorConfig.fromSettings(Map.of("bootstrap.servers", "x:1"));
+    assertThat(defaults.recovery()).isEqualTo(EngineConnectorConfig.Recovery.FAILOVER);
+    assertThat(defaults.recoveryLookback().toMillis()).isEqualTo(300_000);
+
+    EngineConnectorConfig reject = EngineConnectorConfig.fromSettings(Map.of("bootstrap.servers", "x:1",
+        "synergy.engines.recovery", "Reject", "synergy.engines.recovery.lookback-ms", "60000"));
+    assertThat(reject.recovery()).isEqualTo(EngineConnectorConfig.Recovery.REJECT);
+    assertThat(reject.recoveryLookback().toMillis()).isEqualTo(60_000);
+
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines.recovery", "retry")))
+        .hasMessageContaining("synergy.engines.recovery").hasMessageContaining("failover");
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines.recovery.lookback-ms", "0")))
+        .hasMessageContaining("synergy.engines.recovery.lookback-ms");
+  }
 }

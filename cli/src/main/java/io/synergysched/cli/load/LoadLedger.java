@@ -323,7 +323,7 @@ public final class LoadLedger implements AutoCloseable {
       rejected += e.rejected > 0 && e.finished == 0 ? 1 : 0;
       servedAfterRejection += e.rejected > 0 && e.finished > 0 ? 1 : 0;
       deadLettered += e.deadLetters > 0 ? 1 : 0;
-      if (e.routed > 1 || e.decisions > 1 || e.finished > 1 || e.deadLetters > 1) {
+      if (e.routed > 1 || e.decisions > 1 || e.finished + e.rejected > 1 || e.deadLetters > 1) {
         duplicated++;
         if (duplicatedIds.size() < 10) {
           duplicatedIds.add(id);

@@ -15,7 +15,8 @@ import java.util.Map;
  * @param servedAfterRejection requests an engine reported REJECTED that were then served anyway
  *     (re-read after a restart) and finished once
  * @param deadLettered requests dead-lettered with a reason
- * @param duplicated requests with more than one routed record, decision, FINISHED or dead letter
+ * @param duplicated requests with more than one routed record, decision, terminal event (FINISHED
+ *     or REJECTED) or dead letter
  * @param lost requests with no end: no decision and no dead letter, or routed and never
  *     finished nor rejected
  * @param producerFailures requests the producer gave up on (the client saw the failure)

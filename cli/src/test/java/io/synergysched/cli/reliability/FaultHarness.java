@@ -6,6 +6,8 @@ import io.synergysched.cli.load.LoadGenerator;
 import io.synergysched.cli.load.LoadLedger;
 import io.synergysched.cli.load.LoadPipeline;
 import io.synergysched.cli.load.LoadReport;
+import io.synergysched.connector.EngineConnector;
+import io.synergysched.connector.sim.SimulatedEngineBackend;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
@@ -82,6 +84,22 @@ final class FaultHarness implements AutoCloseable {
       long failures = generator.failed(plan.idPrefix()).size();
       return ledger.report(expected, failures, seconds, faultAtMs, RECOVERED_BELOW_MS);
     }
+  }
+
+  /**
+   * Waits (up to 10 s) until {@code connector}'s simulated engines hold at least {@code atLeast}
+   * requests between arrival and end, so a fault hits requests in flight (the router may favour
+   * other engines for a while); returns how many they hold then.
+   */
+  static int awaitInFlight(EngineConnector connector, int atLeast) throws InterruptedException {
+    LoadPipeline.await("the engines of the connector hold " + atLeast + " requests",
+        Duration.ofSeconds(10), () -> inFlight(connector) >= atLeast);
+    return inFlight(connector);
+  }
+
+  private static int inFlight(EngineConnector connector) {
+    return connector.engines().values().stream()
+        .mapToInt(e -> ((SimulatedEngineBackend) e).inFlight()).sum();
   }
 
   /** The checks every fault ends with: nothing lost, nothing twice, every request accounted. */

@@ -35,7 +35,9 @@ import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -230,6 +232,93 @@ class EngineConnectorIT {
     }
     assertThat(rejectedIds).containsExactlyInAnyOrder(
         "it2-req-0", "it2-req-1", "it2-req-2", "it2-req-3", "it2-req-4");
+  }
+
+  @Test
+  void shouldReportAKilledRunsInFlightRequestsAndNotServeEndedOnesAgainWhenRestarted()
+      throws Exception {
+    Map<String, String> settings = Map.of(
+        EngineConnectorConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
+        EngineConnectorConfig.CONNECTOR_ID, "it3",
+        EngineConnectorConfig.ENGINES, "a100:llama-2-7b:tp1",
+        EngineConnectorConfig.SPEED, "1",
+        EngineConnectorConfig.HEARTBEAT_MS, "100",
+        EngineConnectorConfig.RECOVERY, "reject");
+    EngineConnector first = EngineConnector.start(EngineConnectorConfig.fromSettings(settings));
+    String engine = first.engines().keySet().iterator().next();
+    var codec = new AvroRecordCodec<>(RoutedRequest.class, NO_REGISTRY);
+    List<ProducerRecord<String, byte[]>> longOnes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      longOnes.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engine,
+          codec.encode("unused", routed(engine, "it3-long-" + i, 1000, 2000))));
+    }
+    produce(longOnes);
+    await("long requests handed to the engine", () -> first.delivered() == 4);
+    Map<TopicPartition, Long> afterLong;
+    try (KafkaConsumer<String, byte[]> c = consumer("it3-offsets")) {
+      afterLong = c.endOffsets(c.partitionsFor(Topics.REQUESTS_ROUTED.name()).stream()
+          .map(p -> new TopicPartition(p.topic(), p.partition())).toList());
+    }
+    List<ProducerRecord<String, byte[]>> shortOnes = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      shortOnes.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engine,
+          codec.encode("unused", routed(engine, "it3-short-" + i, 64, 2))));
+    }
+    produce(shortOnes);
+
+    Map<String, List<RequestEvent>> terminal = new HashMap<>();
+    var events = SpecificAvroSerde.forValues(RequestEvent.class, NO_REGISTRY);
+    try (KafkaConsumer<String, byte[]> consumer = consumer("it3-check");
+        Admin admin = KAFKA.admin()) {
+      consumer.subscribe(List.of(Topics.ENGINE_REQUESTS.name()));
+      BooleanSupplier poll = () -> {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          RequestEvent e = events.deserialize(r.topic(), r.value());
+          if (e.getRequestId().startsWith("it3-") && (e.getType() == RequestEventType.FINISHED
+              || e.getType() == RequestEventType.REJECTED)) {
+            terminal.computeIfAbsent(e.getRequestId(), k -> new ArrayList<>()).add(e);
+          }
+        }
+        return true;
+      };
+      await("the short requests finished", () -> poll.getAsBoolean() && terminal.size() == 4);
+
+      // killed: the long requests get no end event; then, as if the kill had come before the
+      // reader committed the short ones, its group's offsets go back to just after the long ones
+      first.crash();
+      await("the killed run's group is rewound", () -> {
+        try {
+          admin.alterConsumerGroupOffsets("synergy-engine-connector-it3", afterLong.entrySet()
+              .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
+                  en -> new OffsetAndMetadata(en.getValue())))).all().get();
+          return true;
+        } catch (Exception e) {
+          return false; // the group is not empty yet
+        }
+      });
+
+      EngineConnector second = EngineConnector.start(EngineConnectorConfig.fromSettings(settings));
+      running.add(second);
+      await("the restarted connector reads", second::isReading);
+      produce(List.of(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engine,
+          codec.encode("unused", routed(engine, "it3-after", 64, 2)))));
+      await("the long requests reported and a new request served", () -> poll.getAsBoolean()
+          && terminal.size() == 9);
+      assertThat(second.recoveredInFlight()).isEqualTo(4);
+      // the reader read the short ones again (past the committed offset) and skipped them: ended
+      assertThat(second.delivered()).as("requests the new run's reader served").isEqualTo(1);
+    }
+    for (int i = 0; i < 4; i++) {
+      assertThat(terminal.get("it3-long-" + i)).singleElement().satisfies(e -> {
+        assertThat(e.getType()).isEqualTo(RequestEventType.REJECTED);
+        assertThat(e.getReason().toString())
+            .isEqualTo(EngineConnectorConfig.Recovery.REJECT_REASON);
+      });
+      assertThat(terminal.get("it3-short-" + i)).singleElement()
+          .extracting(RequestEvent::getType).isEqualTo(RequestEventType.FINISHED);
+    }
+    assertThat(terminal.get("it3-after")).singleElement()
+        .extracting(RequestEvent::getType).isEqualTo(RequestEventType.FINISHED);
   }
 
   @Test

@@ -34,11 +34,13 @@ import picocli.CommandLine.Spec;
     name = "load",
     mixinStandardHelpOptions = true,
     description = {
-      "Push inference requests through the whole control plane (model-trainer, router-consumer,",
-      "engine-connector with simulated engines) at a fixed open-loop rate for a bounded time, on a",
-      "broker in this JVM (or --bootstrap-servers), and account for every request by id: in, routed,",
-      "finished, dead-lettered, duplicated, lost; routing latency p50/p99/max. --find-max steps the",
-      "rate up and reports the highest rate routed with p99 routing latency under --p99-target-ms."
+      "Push inference requests through the whole control plane (model-trainer,",
+      "router-consumer, engine-connector with simulated engines) at a fixed open-loop",
+      "rate for a bounded time, on a broker in this JVM (or --bootstrap-servers), and",
+      "account for every request by id: in, routed, finished, dead-lettered,",
+      "duplicated, lost; routing latency p50/p99/max. --find-max steps the rate up",
+      "and reports the highest rate routed with p99 routing latency under",
+      "--p99-target-ms."
     })
 final class LoadCommand implements Callable<Integer> {
 

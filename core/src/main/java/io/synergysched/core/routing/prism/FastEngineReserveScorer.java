@@ -1,11 +1,8 @@
 package io.synergysched.core.routing.prism;
 
-import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
-import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.RoutingRequest;
-import java.util.List;
 
 /**
  * Keeps fast engines' capacity for the requests that need it: among the candidates left (after the
@@ -15,24 +12,17 @@ import java.util.List;
  * one that a slow engine serves within its SLO leaves the fast engine free. All equal (homogeneous
  * cluster) scores 1 everywhere, i.e. the scorer is neutral there.
  */
-public final class FastEngineReserveScorer implements CandidateScorer {
+public final class FastEngineReserveScorer extends ForecastScorer {
 
   public static final String TYPE = "fast-engine-reserve";
 
-  private final SloForecaster forecaster;
 
   public FastEngineReserveScorer(PluginContext context) {
-    this.forecaster = context.shared(SloForecaster.class, () -> new ModelForecaster(context));
+    super(TYPE, context);
   }
 
   @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public void score(RoutingRequest request, List<? extends EngineView> engines, Candidates c, double[] scores) {
-    Forecasts f = forecaster.forecast(request, engines, c);
+  void score(Forecasts f, RoutingRequest request, Candidates c, double[] scores) {
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
     for (int k = 0; k < c.size(); k++) {

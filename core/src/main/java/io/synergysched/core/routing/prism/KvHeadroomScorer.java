@@ -1,11 +1,8 @@
 package io.synergysched.core.routing.prism;
 
-import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
-import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.RoutingRequest;
-import java.util.List;
 
 /**
  * KV headroom: {@code 1 - share of the KV cache held once this request is admitted}, where the
@@ -18,24 +15,17 @@ import java.util.List;
  * TTFT forecast is a mean and ranks the fastest engine first until it is predicted infeasible;
  * this term spreads the KV demand before that, where the slower engines still have room.
  */
-public final class KvHeadroomScorer implements CandidateScorer {
+public final class KvHeadroomScorer extends ForecastScorer {
 
   public static final String TYPE = "kv-headroom";
 
-  private final SloForecaster forecaster;
 
   public KvHeadroomScorer(PluginContext context) {
-    this.forecaster = context.shared(SloForecaster.class, () -> new ModelForecaster(context));
+    super(TYPE, context);
   }
 
   @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public void score(RoutingRequest request, List<? extends EngineView> engines, Candidates c, double[] scores) {
-    Forecasts f = forecaster.forecast(request, engines, c);
+  void score(Forecasts f, RoutingRequest request, Candidates c, double[] scores) {
     for (int k = 0; k < c.size(); k++) {
       double share = f.kvShare[c.engineAt(k)];
       scores[k] = Double.isNaN(share) ? 0 : Math.max(0, Math.min(1, 1 - share));

@@ -1,12 +1,9 @@
 package io.synergysched.core.routing.prism;
 
-import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
-import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.baseline.ScoreNormalization;
-import java.util.List;
 
 /**
  * Predicted SLO headroom: {@code h = min(1 - TTFT/target, 1 - TPOT/target)}, the slack of the
@@ -15,29 +12,22 @@ import java.util.List;
  * reliable forecast (cold start without a prior), every candidate is scored by the router's own
  * in-flight count instead, min-max normalized (least-request-local).
  */
-public final class SloHeadroomScorer implements CandidateScorer {
+public final class SloHeadroomScorer extends ForecastScorer {
 
   public static final String TYPE = "slo-headroom";
 
-  private final SloForecaster forecaster;
   private final double defaultTtft;
   private final double defaultTpot;
   private double[] load = new double[16];
 
   public SloHeadroomScorer(PluginContext context) {
-    this.forecaster = context.shared(SloForecaster.class, () -> new ModelForecaster(context));
+    super(TYPE, context);
     this.defaultTtft = context.number("default-ttft-slo-ms", 1000, 1, 1e9);
     this.defaultTpot = context.number("default-tpot-slo-ms", 100, 0.01, 1e9);
   }
 
   @Override
-  public String type() {
-    return TYPE;
-  }
-
-  @Override
-  public void score(RoutingRequest request, List<? extends EngineView> engines, Candidates c, double[] scores) {
-    Forecasts f = forecaster.forecast(request, engines, c);
+  void score(Forecasts f, RoutingRequest request, Candidates c, double[] scores) {
     int m = c.size();
     boolean cold = false;
     for (int k = 0; k < m; k++) {

@@ -59,7 +59,7 @@ final class BrowserTests {
   static List<String> nodeCommand() throws Exception {
     Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     assertThat(Files.isExecutable(chromium))
-        .as("Debian's chromium at %s (apt-get install -y chromium; .ci/run installs it)", chromium)
+        .as("Debian's chromium at %s (apt-get install -y chromium; ./test.sh installs it)", chromium)
         .isTrue();
     try {
       Process version = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
@@ -69,7 +69,7 @@ final class BrowserTests {
       throw new AssertionError("node is not on the PATH (Node.js 18 or newer runs the browser test)", e);
     }
     assertThat(BROWSER_TEST.resolve("node_modules").resolve("playwright-core"))
-        .as("playwright-core: run `npm ci` in cli/src/test/browser (.ci/run does)").isDirectory();
+        .as("playwright-core: run `npm ci` in cli/src/test/browser (./test.sh does)").isDirectory();
     return List.of("node");
   }
 

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the Grafana dashboards' metric names are checked against what the running apps export.
  *
  * <p>Needs {@code chromium} (or {@code $CHROMIUM}), {@code node} and {@code npm ci} in
- * {@code src/test/browser}; {@code .ci/run} provides them. A missing piece fails the test naming it.
+ * {@code src/test/browser}; {@code ./test.sh} provides them. A missing piece fails the test naming it.
  */
 @Timeout(300) // a hang guard, not a speed assertion
 class DashboardBrowserIT {

@@ -4,6 +4,7 @@ import io.synergysched.cli.load.LoadGenerator;
 import io.synergysched.cli.load.LoadLedger;
 import io.synergysched.cli.load.LoadPipeline;
 import io.synergysched.cli.load.LoadReport;
+import io.synergysched.cli.load.TransactionFloor;
 import io.synergysched.connector.EngineConnector;
 import io.synergysched.router.RouterConsumer;
 import io.synergysched.router.RouterConsumerConfig;
@@ -88,6 +89,10 @@ final class LoadCommand implements Callable<Integer> {
   @Option(names = "--p99-target-ms", description = "routing latency target of --find-max (default: ${DEFAULT-VALUE})")
   long p99TargetMs = 20;
 
+  @Option(names = "--transaction-floor", description = "first time this many bare transactions"
+      + " (one record, offsets, commit, read_committed read) on the idle cluster (default: off)")
+  int floorTransactions;
+
   @Option(names = {"--set"}, description = "extra service setting key=value (repeatable), e.g. kafka.security.protocol=SSL")
   List<String> extra = new ArrayList<>();
 
@@ -120,10 +125,17 @@ final class LoadCommand implements Callable<Integer> {
       try (Admin admin = Admin.create(pipeline.clientProperties())) {
         TopicProvisioner.ensureTopics(admin, partitions, (short) 1);
       }
+      if (floorTransactions > 0) {
+        out.printf(Locale.ROOT, "transaction floor: %d transactions one at a time, nothing else"
+            + " running in the pipeline%n", floorTransactions);
+        TransactionFloor.measure(pipeline.clientProperties(), runId, floorTransactions)
+            .forEach(out::println);
+        out.flush();
+      }
       ModelTrainer trainer = pipeline.startTrainer("trainer", Map.of());
       EngineConnector connector = pipeline.startConnector("engines", engines,
           Map.of("kafka.auto.offset.reset", "latest"));
-      List<RouterConsumer> started = new ArrayList<>();
+      List<RouterConsumer> started = routersRunning;
       for (int i = 0; i < routers; i++) {
         // at thousands of requests a second the engines' heartbeats queue behind their request
         // events and reach the router late; a longer timeout keeps liveness out of the measure
@@ -182,6 +194,8 @@ final class LoadCommand implements Callable<Integer> {
     }
   }
 
+  private final List<RouterConsumer> routersRunning = new ArrayList<>();
+
   private LoadReport runOnce(PrintWriter out, LoadPipeline pipeline, LoadGenerator generator,
       SchemaRegistryClient registry, String prefix, double r, int seconds, boolean print)
       throws InterruptedException {
@@ -197,6 +211,14 @@ final class LoadCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%n== %.0f requests/s offered for %d s: %d sent ==%n", r,
             seconds, sent);
         out.print(report.describe());
+        out.print("routing latency by stage, from the records (arrival, routedAtMs, routed record"
+            + " timestamp, seen by a read_committed consumer):\n");
+        out.print(ledger.stageSummary());
+        for (RouterConsumer router : routersRunning) {
+          out.print("router loop by stage (per request: inbound.age; per loop or transaction:"
+              + " the rest):\n");
+          out.print(router.stageSummary());
+        }
         out.flush();
       }
       return report;

@@ -171,11 +171,11 @@ public final class RouterConsumer implements AutoCloseable {
     out.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "synergy-router-" + config.instanceId());
     out.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     out.put(ProducerConfig.ACKS_CONFIG, "all");
-    out.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
+    out.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
     out.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
     // a transaction begun while the broker still writes the last one's markers is retried after
     // this backoff (CONCURRENT_TRANSACTIONS): the default 100 ms would stall every batch
-    out.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "10");
+    out.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, "2");
     producer = new KafkaProducer<>(out, new StringSerializer(), new ByteArraySerializer());
 
     metrics = new RouterMetrics(config.policy(), config.metricsBind(), config.metricsPort(), config.http());
@@ -213,6 +213,15 @@ public final class RouterConsumer implements AutoCloseable {
     return metrics.port();
   }
 
+  /**
+   * Where the routing loop spends its time, per stage (count, p50, p99, max), for the load
+   * command's latency breakdown; the same timers are on the metrics endpoint as
+   * {@code synergy_router_stage_latency}.
+   */
+  public String stageSummary() {
+    return metrics.stageSummary();
+  }
+
   /** The Prometheus exposition text of this instance's metrics. */
   public String scrapeMetrics() {
     return metrics.scrape();
@@ -237,7 +246,11 @@ public final class RouterConsumer implements AutoCloseable {
       assignTelemetry();
       while (running) {
         long now = System.currentTimeMillis();
+        long t0 = System.nanoTime();
         readTelemetry(primed ? Duration.ZERO : Duration.ofMillis(20));
+        if (primed) {
+          metrics.stage("loop.telemetry", System.nanoTime() - t0);
+        }
         applySnapshot(now);
         for (LiveEngine engine : engines) {
           engine.refresh(now, config.engineTimeout().toMillis());
@@ -261,7 +274,9 @@ public final class RouterConsumer implements AutoCloseable {
             }
           });
         }
+        long t1 = System.nanoTime();
         ConsumerRecords<String, byte[]> batch = withFresh(inbound.poll(Duration.ofMillis(20)));
+        metrics.stage("loop.poll", System.nanoTime() - t1);
         if (!batch.isEmpty()) {
           routeInTransaction(batch);
         }
@@ -533,10 +548,15 @@ public final class RouterConsumer implements AutoCloseable {
    * pending is held back (CONCURRENT_TRANSACTIONS) until they are done.
    */
   private void routeInTransaction(ConsumerRecords<String, byte[]> batch) {
+    long t0 = System.nanoTime();
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>(batch.count() * 2);
+    long nowMs = System.currentTimeMillis();
     for (ConsumerRecord<String, byte[]> record : batch) {
+      metrics.stage("inbound.age", Math.max(0, nowMs - record.timestamp()) * 1_000_000L);
       handle(record, out);
     }
+    long t1 = System.nanoTime();
+    metrics.stage("batch.decide", t1 - t0);
     Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
     for (TopicPartition tp : batch.partitions()) {
       List<ConsumerRecord<String, byte[]>> records = batch.records(tp);
@@ -547,11 +567,16 @@ public final class RouterConsumer implements AutoCloseable {
       for (ProducerRecord<String, byte[]> record : out) {
         producer.send(record);
       }
+      long t2 = System.nanoTime();
       producer.sendOffsetsToTransaction(next, inbound.groupMetadata());
+      long t3 = System.nanoTime();
       if (crashBeforeNextCommit) {
         throw new SimulatedCrash();
       }
       producer.commitTransaction();
+      metrics.stage("txn.send", t2 - t1);
+      metrics.stage("txn.offsets", t3 - t2);
+      metrics.stage("txn.commit", System.nanoTime() - t3);
     } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
       throw e; // another instance took over, or we may not write: stop this one
     } catch (KafkaException e) {

@@ -7,12 +7,15 @@ import io.synergysched.topologies.http.HttpEndpoints;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,7 @@ final class RouterMetrics implements AutoCloseable {
   private final AtomicLong snapshotAgeMs = new AtomicLong(-1);
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Map<String, Counter> routedPerEngine = new ConcurrentHashMap<>();
+  private final Map<String, Timer> stages = new ConcurrentHashMap<>();
   private final HttpServer server;
 
   RouterMetrics(String policy, String bindHost, int port, HttpAccess access) throws IOException {
@@ -84,6 +88,40 @@ final class RouterMetrics implements AutoCloseable {
           .tag("engine", e).description("requests routed to the engine").register(registry))
           .increment();
     }
+  }
+
+  /**
+   * Time spent in one stage of the routing loop: {@code inbound.age} (per request: produced to
+   * decided, that is the client's linger, the broker append, the fetch and the wait in the loop),
+   * {@code loop.telemetry}, {@code loop.poll}, {@code batch.decide}, {@code txn.send},
+   * {@code txn.offsets} and {@code txn.commit} (per transaction).
+   */
+  void stage(String stage, long nanos) {
+    stages.computeIfAbsent(stage, s -> Timer.builder("synergy.router.stage.latency")
+        .tag("stage", s)
+        .description("time spent in one stage of routing")
+        .publishPercentiles(0.5, 0.99)
+        .register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Per stage: count, p50, p99 and max in ms (percentiles over the last minutes), one a line. */
+  String stageSummary() {
+    StringBuilder s = new StringBuilder();
+    stages.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+      HistogramSnapshot snapshot = e.getValue().takeSnapshot();
+      double p50 = Double.NaN;
+      double p99 = Double.NaN;
+      for (ValueAtPercentile v : snapshot.percentileValues()) {
+        if (v.percentile() == 0.5) {
+          p50 = v.value(TimeUnit.MILLISECONDS);
+        } else if (v.percentile() == 0.99) {
+          p99 = v.value(TimeUnit.MILLISECONDS);
+        }
+      }
+      s.append(String.format(Locale.ROOT, "  %-15s n %8d  p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms%n",
+          e.getKey(), snapshot.count(), p50, p99, snapshot.max(TimeUnit.MILLISECONDS)));
+    });
+    return s.toString();
   }
 
   void deadLettered() {

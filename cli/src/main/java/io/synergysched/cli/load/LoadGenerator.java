@@ -71,7 +71,7 @@ public final class LoadGenerator implements AutoCloseable {
     Properties props = new Properties();
     props.putAll(client);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "2");
+    props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "0");
     props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     this.codec = codec;

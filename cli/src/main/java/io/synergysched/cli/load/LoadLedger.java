@@ -77,6 +77,15 @@ public final class LoadLedger implements AutoCloseable {
   private long[] visibleAt = new long[1024];
   private long[] latency = new long[1024];
   private int sightings;
+  /**
+   * Per routed record, the latency split at the router's two timestamps (ms): produced to decided
+   * (the request's routedAtMs), decided to sent (the routed record's timestamp, set when the
+   * router hands it to its transactional producer), sent to visible here (the transaction's send,
+   * offsets and commit, the broker's commit markers moving the last stable offset, this fetch).
+   */
+  private long[] toDecided = new long[1024];
+  private long[] toSent = new long[1024];
+  private long[] toVisible = new long[1024];
   private long undecodable;
   private final Thread thread;
   private volatile boolean running = true;
@@ -132,6 +141,10 @@ public final class LoadLedger implements AutoCloseable {
               String id = routed.getRequest().getRequestId();
               if (mine(id) && sighted.add(id)) {
                 sighting(now, now - routed.getRequest().getArrivalTimeMs());
+                int i = sightings - 1;
+                toDecided[i] = routed.getRoutedAtMs() - routed.getRequest().getArrivalTimeMs();
+                toSent[i] = r.timestamp() - routed.getRoutedAtMs();
+                toVisible[i] = now - r.timestamp();
               }
             } catch (UndecodableRecordException e) {
               // counted in the accounting pass
@@ -219,6 +232,9 @@ public final class LoadLedger implements AutoCloseable {
     if (sightings == visibleAt.length) {
       visibleAt = Arrays.copyOf(visibleAt, sightings * 2);
       latency = Arrays.copyOf(latency, sightings * 2);
+      toDecided = Arrays.copyOf(toDecided, sightings * 2);
+      toSent = Arrays.copyOf(toSent, sightings * 2);
+      toVisible = Arrays.copyOf(toVisible, sightings * 2);
     }
     visibleAt[sightings] = at;
     latency[sightings] = latencyMs;
@@ -358,6 +374,24 @@ public final class LoadLedger implements AutoCloseable {
         sorted.length == 0 ? -1 : sorted[sorted.length - 1], seconds, recoveryMs, maxAfterFault,
         Map.copyOf(deadLettersByStage), Map.copyOf(shedReasons), List.copyOf(lostIds), List.copyOf(duplicatedIds),
         undecodable);
+  }
+
+  /**
+   * The routing latency of the requests seen so far split in stages: p50, p99 and max (ms) of
+   * produced to decided, decided to sent and sent to visible, and of the whole, one a line.
+   */
+  public synchronized String stageSummary() {
+    StringBuilder s = new StringBuilder();
+    String[] names = {"produced->decided", "decided->sent", "sent->visible", "total"};
+    long[][] columns = {toDecided, toSent, toVisible, latency};
+    for (int k = 0; k < names.length; k++) {
+      long[] sorted = Arrays.copyOf(columns[k], sightings);
+      Arrays.sort(sorted);
+      s.append(String.format(java.util.Locale.ROOT, "  %-18s p50 %5d ms  p99 %5d ms  max %5d ms%n",
+          names[k], percentile(sorted, 0.50), percentile(sorted, 0.99),
+          sorted.length == 0 ? -1 : sorted[sorted.length - 1]));
+    }
+    return s.toString();
   }
 
   private static long percentile(long[] sorted, double q) {

@@ -25,12 +25,17 @@ final class LiveEngine implements EngineView {
     this.engineId = engineId;
   }
 
-  void describe(EngineDescriptor d) {
+  /**
+   * Takes a registry entry read at {@code receivedAtMs} (the router's clock). The heartbeat counts
+   * no later than when it arrived: an engine whose clock runs ahead, or that stamps its heartbeat
+   * in the future, cannot stay "alive" past the timeout after its last heartbeat reached us.
+   */
+  void describe(EngineDescriptor d, long receivedAtMs) {
     gpu = d.getGpu();
     model = d.getModel();
     tensorParallel = d.getTensorParallel();
     kvBlocksTotal = d.getKvBlocksTotal();
-    heartbeatMs = Math.max(heartbeatMs, d.getHeartbeatMs());
+    heartbeatMs = Math.max(heartbeatMs, Math.min(d.getHeartbeatMs(), receivedAtMs));
     retired = false;
   }
 

@@ -386,7 +386,7 @@ public final class RouterConsumer implements AutoCloseable {
           if (problem != null) {
             skipTelemetry(r, problem);
           } else {
-            engine(r.key()).describe(descriptor);
+            engine(r.key()).describe(descriptor, System.currentTimeMillis());
           }
           continue;
         }

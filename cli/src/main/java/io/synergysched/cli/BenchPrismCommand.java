@@ -5,8 +5,8 @@ import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.cluster.OfflinePriorCatalog;
 import io.synergysched.simulator.profile.EngineSpec;
@@ -100,14 +100,14 @@ final class BenchPrismCommand implements Callable<Integer> {
       }
       if (e >= 0) {
         inFlight.addLast(new long[] {id, e, r.promptTokens()});
-        router.onRequestEventVisible(e, new RequestEvent("e" + e, id, RequestEventType.FIRST_TOKEN, now, r.promptTokens(), 1, 0));
+        router.onRequestEventVisible(e, new RequestObservation("e" + e, id, RequestPhase.FIRST_TOKEN, now, r.promptTokens(), 1, 0));
       }
       id++;
       // Steady state: about 32 requests per engine in flight; a step report per engine now and then.
       while (inFlight.size() > 32L * n) {
         long[] old = inFlight.pollFirst();
         int oe = (int) old[1];
-        router.onRequestEventVisible(oe, new RequestEvent("e" + oe, old[0], RequestEventType.FINISHED, now, (int) old[2], 200, 0));
+        router.onRequestEventVisible(oe, new RequestObservation("e" + oe, old[0], RequestPhase.FINISHED, now, (int) old[2], 200, 0));
       }
       int se = random.nextInt(n);
       router.onStepVisible(se, new StepObservation("e" + se, k, (long) now, 30_000, 0, 0, 0, 0, 0, 32, 32 * 1200L,

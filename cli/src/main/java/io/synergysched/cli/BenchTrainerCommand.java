@@ -8,7 +8,7 @@ import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.testsupport.EmbeddedKafkaCluster;
 import io.synergysched.topologies.TopicProvisioner;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
 import io.synergysched.trainer.ModelTrainerConfig;
@@ -461,7 +461,7 @@ final class BenchTrainerCommand implements Callable<Integer> {
     long deadline = sentNs + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try {
-        Optional<EngineView> view = trainer.queries().localEngine(engine);
+        Optional<EngineSnapshot> view = trainer.queries().localEngine(engine);
         if (view.isPresent() && view.get().status() != null
             && view.get().status().lastStepIndex() >= index) {
           return System.nanoTime();

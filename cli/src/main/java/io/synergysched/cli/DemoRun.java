@@ -2,7 +2,8 @@ package io.synergysched.cli;
 
 import io.synergysched.connector.EngineConnector;
 import io.synergysched.connector.EngineConnectorConfig;
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.config.Secrets;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.core.lens.LensScheduler;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.router.RouterConsumer;
@@ -10,10 +11,11 @@ import io.synergysched.router.RouterConsumerConfig;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
+import io.synergysched.schemas.serde.AvroSerdeConfig;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.simulator.trace.TraceRequest;
 import io.synergysched.topologies.lens.LensHintTopologyConfig;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
 import io.synergysched.trainer.ModelTrainerConfig;
@@ -62,7 +64,7 @@ final class DemoRun implements AutoCloseable {
     @Override
     public String toString() {
       return "Settings[" + bootstrapServers + ", " + runId + ", " + policy + ", kafka="
-          + io.synergysched.core.config.Secrets.redacting(kafka) + "]";
+          + Secrets.redacting(kafka) + "]";
     }
   }
 
@@ -175,7 +177,7 @@ final class DemoRun implements AutoCloseable {
 
   private SchemaRegistryClient registry() {
     return settings.schemaRegistryUrl() == null ? null : new SchemaRegistryClient(
-        io.synergysched.schemas.serde.AvroSerdeConfig.withRegistry(settings.schemaRegistryUrl()));
+        AvroSerdeConfig.withRegistry(settings.schemaRegistryUrl()));
   }
 
   /** Sends the trace, shows progress on {@code out}, waits for the requests in flight. */
@@ -262,13 +264,13 @@ final class DemoRun implements AutoCloseable {
       }
     }
     List<DemoResult.EngineRow> rows = new ArrayList<>();
-    List<EngineView> views;
+    List<EngineSnapshot> views;
     try {
       views = trainer.queries().allEngines();
     } catch (QueryNotReadyException e) {
       views = List.of();
     }
-    for (EngineView v : views) {
+    for (EngineSnapshot v : views) {
       if (!connector.engines().containsKey(v.engineId())) {
         continue;
       }
@@ -303,9 +305,9 @@ final class DemoRun implements AutoCloseable {
     if (LensScheduler.NAME.equals(settings.scheduler())) {
       // the LENS hint each engine's latest step ran with (from the model-trainer's control topic)
       text.append("  LENS hint applied:");
-      Map<String, LensHint> applied = connector.appliedHints();
+      Map<String, LensPlan> applied = connector.appliedHints();
       for (String engine : connector.engines().keySet()) {
-        LensHint h = applied.get(engine);
+        LensPlan h = applied.get(engine);
         text.append(h == null ? String.format(Locale.ROOT, " %s defaults;", engine)
             : String.format(Locale.ROOT, " %s v%d (model v%d, budget@0 %d);", engine, h.hintVersion(),
                 h.modelVersion(), h.tokenBudgetAt(0)));

@@ -11,7 +11,7 @@ import io.synergysched.core.config.ConfigLoader;
 import io.synergysched.router.RouterConsumerConfig;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.SloWindow;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.trainer.dashboard.TrainerMetrics;
 import io.synergysched.trainer.ModelTrainerConfig;
 import java.lang.reflect.Method;
@@ -157,7 +157,7 @@ class DockerComposeTest {
         n -> n.startsWith("synergy_trainer_") || n.startsWith("synergy_router_"));
     try (TrainerMetrics metrics = new TrainerMetrics(() -> 42)) {
       // one of each event, so the meters created on first use exist
-      metrics.models(List.of(new EngineView("e0", null, new EngineView.ModelSummary(1, "", 10, 512,
+      metrics.models(List.of(new EngineSnapshot("e0", null, new EngineSnapshot.ModelSummary(1, "", 10, 512,
           Map.of(), 0.9, 0.05, 12), null, "here")));
       metrics.sloWindow(SloWindow.newBuilder().setEngineId("e0").setWindowStartMs(0)
           .setWindowEndMs(10_000).setFinished(10).setTtftMet(9).setTpotMet(9).setBothMet(8)

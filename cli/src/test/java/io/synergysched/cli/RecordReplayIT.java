@@ -9,7 +9,7 @@ import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.Await;
 import io.synergysched.testsupport.KafkaClusterExtension;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
 import io.synergysched.trainer.ModelTrainerConfig;
@@ -119,7 +119,7 @@ class RecordReplayIT {
     Map<String, StepLatencyModelState> models = new TreeMap<>();
     await(() -> {
       try {
-        List<EngineView> views = trainer.queries().allEngines();
+        List<EngineSnapshot> views = trainer.queries().allEngines();
         if (views.size() != ENGINES
             || !views.stream().allMatch(v -> v.model() != null && v.model().samples() == STEPS)) {
           return false;

@@ -1,6 +1,6 @@
 package io.synergysched.connector;
 
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.RoutedRequest;
 
@@ -37,7 +37,7 @@ public interface EngineBackend extends AutoCloseable {
    * @return true when the engine's scheduler takes the hint; false when this backend cannot steer
    *     its scheduler (it ignores hints) or the hint is older than the one it holds
    */
-  default boolean applyHint(LensHint hint) {
+  default boolean applyHint(LensPlan hint) {
     return false;
   }
 
@@ -46,7 +46,7 @@ public interface EngineBackend extends AutoCloseable {
    * defaults (not a LENS engine, no hint yet, or the last one expired). Its versions are the
    * planner's; its times may be on the engine's clock.
    */
-  default LensHint appliedHint() {
+  default LensPlan appliedHint() {
     return null;
   }
 

@@ -2,7 +2,7 @@ package io.synergysched.connector;
 
 import io.synergysched.connector.sim.SimulatedEngineBackend;
 import io.synergysched.core.lens.LatestLensHint;
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.core.lens.LensScheduler;
 import io.synergysched.core.lens.LensSchedulerConfig;
 import io.synergysched.core.model.StepLatencyModelConfig;
@@ -189,10 +189,10 @@ public final class EngineConnector implements AutoCloseable {
    * their defaults (or not LENS engines) are absent. The same version is on every step the engine
    * publishes ({@code StepTelemetry.lensHintVersion}, -1 on defaults).
    */
-  public synchronized Map<String, LensHint> appliedHints() {
-    Map<String, LensHint> applied = new LinkedHashMap<>();
+  public synchronized Map<String, LensPlan> appliedHints() {
+    Map<String, LensPlan> applied = new LinkedHashMap<>();
     engines.forEach((id, backend) -> {
-      LensHint hint = backend.appliedHint();
+      LensPlan hint = backend.appliedHint();
       if (hint != null) {
         applied.put(id, hint);
       }

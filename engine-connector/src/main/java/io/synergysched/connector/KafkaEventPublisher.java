@@ -1,6 +1,7 @@
 package io.synergysched.connector;
 
 import io.synergysched.schemas.DeadLetter;
+import io.synergysched.schemas.DeadLetterRecords;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.StepTelemetry;
@@ -101,7 +102,7 @@ public final class KafkaEventPublisher implements EngineEventSink, AutoCloseable
    */
   public void deadLetter(org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]> record, String stage,
       String reason, Throwable cause, long nowMs) {
-    deadLetter(record.key(), io.synergysched.schemas.DeadLetterRecords.of(record, stage, reason, cause, nowMs));
+    deadLetter(record.key(), DeadLetterRecords.of(record, stage, reason, cause, nowMs));
   }
 
   /** Records dropped because the buffer was full. */

@@ -1,6 +1,7 @@
 package io.synergysched.connector;
 
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
+import io.synergysched.schemas.LensHint;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
@@ -39,7 +40,7 @@ final class LensHintReader implements Runnable {
   static final String STAGE = "engine-connector/read-lens-hint";
 
   private final KafkaConsumer<String, byte[]> consumer;
-  private final AvroRecordCodec<io.synergysched.schemas.LensHint> codec;
+  private final AvroRecordCodec<LensHint> codec;
   private final Function<String, EngineBackend> engines;
   private final KafkaEventPublisher publisher;
   private final LongSupplier clock;
@@ -57,7 +58,7 @@ final class LensHintReader implements Runnable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    this.codec = new AvroRecordCodec<>(io.synergysched.schemas.LensHint.class, registry);
+    this.codec = new AvroRecordCodec<>(LensHint.class, registry);
     this.engines = engines;
     this.publisher = publisher;
     this.clock = clock;
@@ -103,7 +104,7 @@ final class LensHintReader implements Runnable {
       engine.applyHint(null); // the planner retired the hint
       return;
     }
-    LensHint hint;
+    LensPlan hint;
     try {
       hint = LensHintMapping.toCore(codec.decodeValue(record));
     } catch (UndecodableRecordException e) {

@@ -1,6 +1,8 @@
 package io.synergysched.connector;
 
 import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.RequestEvent;
+import io.synergysched.schemas.RequestEventType;
 import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
@@ -176,12 +178,12 @@ final class RoutedRequestReader implements Runnable {
   }
 
   /** The REJECTED event {@link EngineConnectorConfig.Recovery#REJECT} reports for a request. */
-  static io.synergysched.schemas.RequestEvent rejected(RoutedRequest routed, long nowMs) {
+  static RequestEvent rejected(RoutedRequest routed, long nowMs) {
     InferenceRequest r = routed.getRequest();
-    return io.synergysched.schemas.RequestEvent.newBuilder()
+    return RequestEvent.newBuilder()
         .setEngineId(routed.getEngineId())
         .setRequestId(r.getRequestId())
-        .setType(io.synergysched.schemas.RequestEventType.REJECTED)
+        .setType(RequestEventType.REJECTED)
         .setEventTimeMs(nowMs)
         .setArrivalTimeMs(r.getArrivalTimeMs())
         .setPromptTokens(r.getPromptTokens())

@@ -1,6 +1,6 @@
 package io.synergysched.connector;
 
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.schemas.BudgetPoint;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,7 @@ import io.synergysched.testsupport.Await;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import io.synergysched.topologies.TopicProvisioner;
 import io.synergysched.topologies.lens.LensHintMapping;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
 import io.synergysched.trainer.ModelTrainerConfig;
@@ -176,7 +176,7 @@ class EngineConnectorIT {
         return false;
       }
     });
-    for (EngineView view : trainer.queries().allEngines()) {
+    for (EngineSnapshot view : trainer.queries().allEngines()) {
       if (engines.contains(view.engineId())) {
         assertThat(view.model().samples()).as(view.engineId()).isGreaterThan(100);
         // the model predicts each step before learning it: its recent error is out of sample
@@ -361,7 +361,7 @@ class EngineConnectorIT {
             stepHintVersion.put(r.key(), stepSerde.deserialize(r.topic(), r.value()).getLensHintVersion());
           } else if (r.value() != null && engines.contains(r.key())) {
             try {
-              LensHint h = LensHintMapping.toCore(hintSerde.deserialize(r.topic(), r.value()));
+              LensPlan h = LensHintMapping.toCore(hintSerde.deserialize(r.topic(), r.value()));
               published.computeIfAbsent(r.key(), k -> new HashMap<>()).put(h.hintVersion(), h.modelVersion());
               lastValidUntil.merge(r.key(), h.validUntilMs(), Math::max);
             } catch (RuntimeException e) {
@@ -373,13 +373,13 @@ class EngineConnectorIT {
       };
       await("both engines apply a hint the trainer published", () -> {
         poll.getAsBoolean();
-        Map<String, LensHint> applied = connector.appliedHints();
+        Map<String, LensPlan> applied = connector.appliedHints();
         return engines.stream().allMatch(e -> applied.containsKey(e)
             && published.getOrDefault(e, Map.of()).containsKey(applied.get(e).hintVersion()));
       });
-      Map<String, LensHint> applied = connector.appliedHints();
+      Map<String, LensPlan> applied = connector.appliedHints();
       for (String e : engines) {
-        LensHint hint = applied.get(e);
+        LensPlan hint = applied.get(e);
         assertThat(hint.modelVersion()).as("model version of %s's hint", e)
             .isEqualTo(published.get(e).get(hint.hintVersion())).isPositive();
         assertThat(hint.tokenBudgetAt(0)).isPositive();

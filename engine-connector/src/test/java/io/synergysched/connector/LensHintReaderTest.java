@@ -3,7 +3,7 @@ package io.synergysched.connector;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synergysched.core.lens.LatestLensHint;
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.Topics;
@@ -49,13 +49,13 @@ class LensHintReaderTest {
     publisher.close(Duration.ofMillis(100));
   }
 
-  private static LensHint hint(String engineId, long version, long issuedAtMs) {
-    return new LensHint(engineId, version, 40 + version, issuedAtMs, issuedAtMs + 10_000, 100, 5,
-        List.of(new LensHint.BudgetPoint(0, 0, 4096), new LensHint.BudgetPoint(64, 900, 2048)), 128, 256, 0.9,
-        LensHint.SLACK);
+  private static LensPlan hint(String engineId, long version, long issuedAtMs) {
+    return new LensPlan(engineId, version, 40 + version, issuedAtMs, issuedAtMs + 10_000, 100, 5,
+        List.of(new LensPlan.BudgetPoint(0, 0, 4096), new LensPlan.BudgetPoint(64, 900, 2048)), 128, 256, 0.9,
+        LensPlan.SLACK);
   }
 
-  private void read(String key, LensHint hint) {
+  private void read(String key, LensPlan hint) {
     byte[] value = hint == null ? null : codec.encode(Topics.CONTROL_LENS.name(), LensHintMapping.toAvro(hint));
     reader.handle(new ConsumerRecord<>(Topics.CONTROL_LENS.name(), 0, offset++, key, value));
   }
@@ -65,7 +65,7 @@ class LensHintReaderTest {
     read("e1", hint("e1", 1, NOW)); // another process's engine
     assertThat(engine.received).isEmpty();
 
-    LensHint live = hint("e0", 2, NOW - 1_000);
+    LensPlan live = hint("e0", 2, NOW - 1_000);
     read("e0", live);
     assertThat(engine.hints.held()).isEqualTo(live);
     assertThat(reader.applied()).isEqualTo(1);
@@ -91,14 +91,14 @@ class LensHintReaderTest {
   private static final class RecordingEngine implements EngineBackend {
     final String id;
     final LatestLensHint hints = new LatestLensHint();
-    final List<LensHint> received = new ArrayList<>();
+    final List<LensPlan> received = new ArrayList<>();
 
     RecordingEngine(String id) {
       this.id = id;
     }
 
     @Override
-    public boolean applyHint(LensHint hint) {
+    public boolean applyHint(LensPlan hint) {
       received.add(hint);
       if (hint == null) {
         hints.clear();

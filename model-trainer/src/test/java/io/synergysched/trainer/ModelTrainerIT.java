@@ -11,7 +11,7 @@ import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.Await;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import io.synergysched.topologies.StoreNames;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -69,16 +69,16 @@ class ModelTrainerIT {
 
     awaitAllEnginesLearned(a, engines);
     for (ModelTrainer asked : List.of(a, b)) {
-      List<EngineView> all = only(engines, getAll(asked));
-      assertThat(all).extracting(EngineView::engineId).containsExactlyElementsOf(engines);
+      List<EngineSnapshot> all = only(engines, getAll(asked));
+      assertThat(all).extracting(EngineSnapshot::engineId).containsExactlyElementsOf(engines);
       for (String engine : engines) {
-        EngineView one = getOne(asked, engine);
+        EngineSnapshot one = getOne(asked, engine);
         assertThat(one.model().samples()).isEqualTo(STEPS);
         assertThat(one.status().lastStepIndex()).isEqualTo(STEPS - 1);
       }
     }
     // both instances own some engines, so some answers were forwarded
-    assertThat(only(engines, getAll(a))).extracting(EngineView::servedBy)
+    assertThat(only(engines, getAll(a))).extracting(EngineSnapshot::servedBy)
         .containsOnly(hostOf(a), hostOf(b))
         .contains(hostOf(a), hostOf(b));
   }
@@ -92,7 +92,7 @@ class ModelTrainerIT {
     awaitAllEnginesLearned(a, engines);
     Map<String, StepLatencyModelState> before = new HashMap<>();
     List<String> ownedByA = new ArrayList<>();
-    for (EngineView view : only(engines, getAll(b))) {
+    for (EngineSnapshot view : only(engines, getAll(b))) {
       before.put(view.engineId(), view.decodeModelState());
       if (view.servedBy().equals(hostOf(a))) {
         ownedByA.add(view.engineId());
@@ -112,7 +112,7 @@ class ModelTrainerIT {
       }
     });
     assertThat(b.restoredRecords(StoreNames.MODELS)).isGreaterThan(restoredBefore);
-    for (EngineView view : only(engines, getAll(b))) {
+    for (EngineSnapshot view : only(engines, getAll(b))) {
       assertThat(view.servedBy()).isEqualTo(hostOf(b));
       // exactly the state a had: restored from the changelog, not refitted from zero
       assertThat(view.decodeModelState()).isEqualTo(before.get(view.engineId()));
@@ -186,7 +186,7 @@ class ModelTrainerIT {
     try {
       await("every engine learned all its steps", () -> {
         try {
-          List<EngineView> all = only(engines, trainer.queries().allEngines());
+          List<EngineSnapshot> all = only(engines, trainer.queries().allEngines());
           lastSeen.clear();
           all.forEach(v -> lastSeen.put(v.engineId(), v.model() == null ? -1 : v.model().samples()));
           return all.size() == engines.size()
@@ -201,16 +201,16 @@ class ModelTrainerIT {
   }
 
   /** The views of these engines: the steps topic also holds the other test's engines. */
-  private static List<EngineView> only(List<String> engines, List<EngineView> views) {
+  private static List<EngineSnapshot> only(List<String> engines, List<EngineSnapshot> views) {
     return views.stream().filter(v -> engines.contains(v.engineId())).toList();
   }
 
-  private List<EngineView> getAll(ModelTrainer trainer) throws Exception {
-    return List.of(json.readValue(get(trainer, "/engines"), EngineView[].class));
+  private List<EngineSnapshot> getAll(ModelTrainer trainer) throws Exception {
+    return List.of(json.readValue(get(trainer, "/engines"), EngineSnapshot[].class));
   }
 
-  private EngineView getOne(ModelTrainer trainer, String engine) throws Exception {
-    return json.readValue(get(trainer, "/engines/" + engine), EngineView.class);
+  private EngineSnapshot getOne(ModelTrainer trainer, String engine) throws Exception {
+    return json.readValue(get(trainer, "/engines/" + engine), EngineSnapshot.class);
   }
 
   private static String get(ModelTrainer trainer, String path) throws Exception {

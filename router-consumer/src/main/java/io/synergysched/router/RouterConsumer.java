@@ -8,7 +8,8 @@ import io.synergysched.core.routing.ProfileRouter;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.core.telemetry.StepObservationValidator;
 import io.synergysched.schemas.CandidateScore;
@@ -18,6 +19,7 @@ import io.synergysched.schemas.DecisionOutcome;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.RequestEvent;
+import io.synergysched.schemas.RequestEventType;
 import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.RoutingDecision;
 import io.synergysched.schemas.StepTelemetry;
@@ -26,7 +28,7 @@ import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.AvroSerdeConfig;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.UndecodableRecordException;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.telemetry.TelemetryMapping;
 import java.io.IOException;
 import java.time.Duration;
@@ -415,9 +417,9 @@ public final class RouterConsumer implements AutoCloseable {
           }
           var core = toCore(event);
           router.onRequestEventVisible(index, core);
-          if (core.type() == RequestEventType.FIRST_TOKEN
-              || core.type() == RequestEventType.FINISHED
-              || core.type() == RequestEventType.REJECTED) {
+          if (core.type() == RequestPhase.FIRST_TOKEN
+              || core.type() == RequestPhase.FINISHED
+              || core.type() == RequestPhase.REJECTED) {
             // no proxy sits in the response path here: the engine's events are the responses
             router.onResponse(index, core);
           }
@@ -459,11 +461,11 @@ public final class RouterConsumer implements AutoCloseable {
     return skippedTelemetry.get();
   }
 
-  private io.synergysched.core.telemetry.RequestEvent toCore(RequestEvent e) {
-    return new io.synergysched.core.telemetry.RequestEvent(
+  private RequestObservation toCore(RequestEvent e) {
+    return new RequestObservation(
         e.getEngineId(),
         requestId(e.getRequestId()),
-        RequestEventType.valueOf(e.getType() == io.synergysched.schemas.RequestEventType.UNKNOWN
+        RequestPhase.valueOf(e.getType() == RequestEventType.UNKNOWN
             ? "QUEUED" : e.getType().name()),
         e.getEventTimeMs(),
         e.getPromptTokens(),
@@ -495,7 +497,7 @@ public final class RouterConsumer implements AutoCloseable {
     if (latest == null || latest == applied) {
       return;
     }
-    for (EngineView view : latest.engines()) {
+    for (EngineSnapshot view : latest.engines()) {
       Integer index = engineIndex.get(view.engineId());
       if (view.status() != null && index != null) {
         engines.get(index).observe(view.status());
@@ -522,7 +524,7 @@ public final class RouterConsumer implements AutoCloseable {
     Map<String, StepLatencyPrior> priors = new HashMap<>();
     if (snapshot != null) {
       StepLatencyModelConfig modelConfig = StepLatencyModelConfig.defaults();
-      for (EngineView view : snapshot.engines()) {
+      for (EngineSnapshot view : snapshot.engines()) {
         Integer index = engineIndex.get(view.engineId());
         StepLatencyModelState state = view.decodeModelState();
         if (index == null || state == null || state.sampleCount() < modelConfig.warmSamples()) {

@@ -3,7 +3,7 @@ package io.synergysched.router;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synergysched.core.config.HttpAccess;
 import io.synergysched.topologies.http.HttpEndpoints;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +29,7 @@ final class TrainerSnapshotPoller implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(TrainerSnapshotPoller.class);
 
   /** One answer and when it was fetched (epoch ms). */
-  record Snapshot(long fetchedAtMs, List<EngineView> engines) {}
+  record Snapshot(long fetchedAtMs, List<EngineSnapshot> engines) {}
 
   private final HttpClient http;
   private final ObjectMapper json = new ObjectMapper().findAndRegisterModules();
@@ -78,7 +78,7 @@ final class TrainerSnapshotPoller implements AutoCloseable {
         }
         return;
       }
-      List<EngineView> engines = List.of(json.readValue(response.body(), EngineView[].class));
+      List<EngineSnapshot> engines = List.of(json.readValue(response.body(), EngineSnapshot[].class));
       latest.set(new Snapshot(clock.getAsLong(), engines));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -16,7 +16,7 @@ import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.KafkaClusterExtension;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
 import java.nio.file.Path;
@@ -172,7 +172,7 @@ class RouterPipelineIT {
         }
       });
     }
-    for (EngineView view : trainer.queries().allEngines()) {
+    for (EngineSnapshot view : trainer.queries().allEngines()) {
       if (engines.contains(view.engineId())) {
         assertThat(view.model().samples()).as("steps of %s", view.engineId()).isGreaterThan(100);
         assertThat(view.model().recentMape()).as("recent MAPE of %s", view.engineId())

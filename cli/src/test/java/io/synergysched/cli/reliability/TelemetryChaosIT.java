@@ -16,7 +16,7 @@ import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.KafkaClusterExtension;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
 import java.nio.file.Path;
@@ -98,7 +98,7 @@ class TelemetryChaosIT {
       });
       StringBuilder notes = new StringBuilder();
       for (String id : SKEW_MS.keySet()) {
-        EngineView view = trainer.queries().engine(id).orElseThrow();
+        EngineSnapshot view = trainer.queries().engine(id).orElseThrow();
         assertThat(view.status().lastStepIndex()).as("status of %s is at its newest step", id)
             .isEqualTo(STEPS - 1);
         assertThat(view.model().recentMape()).as("recent MAPE of %s against the truth", id)

@@ -12,7 +12,7 @@ import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.testsupport.KafkaClusterExtension;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import io.synergysched.topologies.StoreNames;
 import io.synergysched.trainer.ModelTrainer;
@@ -93,7 +93,7 @@ class TrainerFailoverIT {
               + " the router polled" : ""));
       FaultHarness.assertExactlyAccounted(report, plan.total());
       assertThat(restored).as("model records restored from the changelog").isPositive();
-      for (EngineView view : survivor.queries().allEngines()) {
+      for (EngineSnapshot view : survivor.queries().allEngines()) {
         if (engines.contains(view.engineId())) {
           // still a fitted model (one restarted cold would not be); the bound is loose because
           // wall-clock engines on a busy machine measure scheduling jitter too

@@ -10,11 +10,11 @@ import java.util.ArrayDeque;
  */
 public final class DelayedLensHintFeed implements LensHintSource {
 
-  private record Pending(double visibleAtMs, LensHint hint) {}
+  private record Pending(double visibleAtMs, LensPlan hint) {}
 
   private final double delayMs;
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
-  private LensHint visible;
+  private LensPlan visible;
 
   /** @param delayMs time from planning to arrival at the engine, ms, &gt;= 0 */
   public DelayedLensHintFeed(double delayMs) {
@@ -25,12 +25,12 @@ public final class DelayedLensHintFeed implements LensHintSource {
   }
 
   /** Sends {@code hint}, planned at {@code nowMs} (non-decreasing); it arrives after the delay. */
-  public void publish(LensHint hint, double nowMs) {
+  public void publish(LensPlan hint, double nowMs) {
     inFlight.addLast(new Pending(nowMs + delayMs, hint));
   }
 
   @Override
-  public LensHint current(double nowMs) {
+  public LensPlan current(double nowMs) {
     while (!inFlight.isEmpty() && inFlight.peekFirst().visibleAtMs() <= nowMs) {
       visible = inFlight.pollFirst().hint();
     }

@@ -9,14 +9,14 @@ package io.synergysched.core.lens;
  */
 public final class LatestLensHint implements LensHintSource {
 
-  private volatile LensHint latest;
+  private volatile LensPlan latest;
 
   /**
    * Offers a hint; returns true when it replaced the one held (it is newer: a higher hint version,
    * or issued later, as after a planner that restarted its version count).
    */
-  public synchronized boolean offer(LensHint hint) {
-    LensHint held = latest;
+  public synchronized boolean offer(LensPlan hint) {
+    LensPlan held = latest;
     if (held != null && hint.hintVersion() <= held.hintVersion() && hint.issuedAtMs() <= held.issuedAtMs()) {
       return false;
     }
@@ -30,12 +30,12 @@ public final class LatestLensHint implements LensHintSource {
   }
 
   /** The hint held, expired or not, or null. */
-  public LensHint held() {
+  public LensPlan held() {
     return latest;
   }
 
   @Override
-  public LensHint current(double nowMs) {
+  public LensPlan current(double nowMs) {
     return latest;
   }
 }

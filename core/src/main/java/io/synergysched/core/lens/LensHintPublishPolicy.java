@@ -71,7 +71,7 @@ public record LensHintPublishPolicy(
    *     the one {@code published} came from
    * @param nowMs current time on the clock the hints are stamped with, ms
    */
-  public String reason(LensHint published, LensHint next, boolean modelChangedMaterially, long nowMs) {
+  public String reason(LensPlan published, LensPlan next, boolean modelChangedMaterially, long nowMs) {
     if (published == null) {
       return FIRST;
     }
@@ -98,13 +98,13 @@ public record LensHintPublishPolicy(
     return null;
   }
 
-  private boolean budgetMoved(LensHint published, LensHint next) {
+  private boolean budgetMoved(LensPlan published, LensPlan next) {
     return curveMoved(published, next, published.budgetCurve())
         || curveMoved(published, next, next.budgetCurve());
   }
 
-  private boolean curveMoved(LensHint published, LensHint next, java.util.List<LensHint.BudgetPoint> at) {
-    for (LensHint.BudgetPoint p : at) {
+  private boolean curveMoved(LensPlan published, LensPlan next, java.util.List<LensPlan.BudgetPoint> at) {
+    for (LensPlan.BudgetPoint p : at) {
       int before = published.tokenBudgetAt(p.decodeSeqs());
       int after = next.tokenBudgetAt(p.decodeSeqs());
       if (Math.abs(after - before) > budgetFraction * Math.max(1, before)) {

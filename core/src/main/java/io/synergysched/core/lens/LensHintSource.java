@@ -9,7 +9,7 @@ public interface LensHintSource {
 
   /**
    * The newest hint that has reached the engine by {@code nowMs} (ms, non-decreasing between
-   * calls), or null when none has. The caller checks {@link LensHint#isValidAt}.
+   * calls), or null when none has. The caller checks {@link LensPlan#isValidAt}.
    */
-  LensHint current(double nowMs);
+  LensPlan current(double nowMs);
 }

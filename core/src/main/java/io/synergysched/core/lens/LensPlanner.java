@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plans an engine's {@link LensHint} from its performance model and its TPOT target: the model is
+ * Plans an engine's {@link LensPlan} from its performance model and its TPOT target: the model is
  * inverted for the largest step that keeps the target minus a margin at each decode load, which
  * gives the budget curve; the decode load the target can carry gives the sequence limit; the
  * per-token cost curve of a prefill step gives the preferred (smallest efficient) chunk, because
@@ -44,7 +44,7 @@ public final class LensPlanner {
    * @param nowMs planning time, ms; the hint is valid until {@code nowMs + hintTtlMs}
    * @param hintVersion version to stamp, increasing per engine
    */
-  public LensHint plan(String engineId, EnginePerformancePredictor predictor, double tpotTargetMs,
+  public LensPlan plan(String engineId, EnginePerformancePredictor predictor, double tpotTargetMs,
       double meanDecodeContext, int kvBlocksTotal, int blockSize, long nowMs, long hintVersion) {
     if (!(tpotTargetMs > 0) || !(meanDecodeContext >= 0) || kvBlocksTotal <= 0 || blockSize <= 0) {
       throw new IllegalArgumentException("need tpotTargetMs > 0, meanDecodeContext >= 0, kv blocks and"
@@ -53,7 +53,7 @@ public final class LensPlanner {
     double marginMs = tpotTargetMs * config.tpotMarginFraction();
     double targetUs = (tpotTargetMs - marginMs) * 1000.0;
     int maxSeqs = 1;
-    List<LensHint.BudgetPoint> curve = new ArrayList<>();
+    List<LensPlan.BudgetPoint> curve = new ArrayList<>();
     for (int d : DECODE_POINTS) {
       if (d > config.maxNumSeqs()) {
         break;
@@ -66,7 +66,7 @@ public final class LensPlanner {
       if (decodesFit && d > 0) {
         maxSeqs = d;
       }
-      curve.add(new LensHint.BudgetPoint(d, (int) Math.round(meanDecodeContext), d + prefill));
+      curve.add(new LensPlan.BudgetPoint(d, (int) Math.round(meanDecodeContext), d + prefill));
       if (!decodesFit) {
         break;
       }
@@ -77,8 +77,8 @@ public final class LensPlanner {
     int chunk = preferredChunk(predictor, curve.get(0).tokenBudget());
     long reserveBlocks = (long) maxSeqs * ((config.kvReserveSteps() + blockSize - 1) / blockSize + 1);
     double watermark = Math.max(0.5, Math.min(0.98, 1.0 - (double) reserveBlocks / kvBlocksTotal));
-    return new LensHint(engineId, hintVersion, predictor.modelVersion(), nowMs, nowMs + config.hintTtlMs(),
-        tpotTargetMs, marginMs, curve, maxSeqs, chunk, watermark, LensHint.SLACK);
+    return new LensPlan(engineId, hintVersion, predictor.modelVersion(), nowMs, nowMs + config.hintTtlMs(),
+        tpotTargetMs, marginMs, curve, maxSeqs, chunk, watermark, LensPlan.SLACK);
   }
 
   /**

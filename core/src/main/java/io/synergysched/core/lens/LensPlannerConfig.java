@@ -1,4 +1,5 @@
 package io.synergysched.core.lens;
+import io.synergysched.core.config.ConfigLoader;
 
 /**
  * Settings of the {@link LensPlanner}; keys are {@code synergy.lens.*}.
@@ -54,7 +55,7 @@ public record LensPlannerConfig(
 
   private static <T> T read(java.util.Map<String, String> properties, String key,
       java.util.function.Function<String, T> parser, T fallback) {
-    return io.synergysched.core.config.ConfigLoader.value(properties, PREFIX + key, parser, fallback);
+    return ConfigLoader.value(properties, PREFIX + key, parser, fallback);
   }
 
 

@@ -34,7 +34,7 @@ final class LensPlanningLoop {
       return;
     }
     nextPlanMs = nowMs + intervalMs;
-    LensHint hint = planner.plan(engineId, predictor, tpotTargetMs, meanDecodeContext, kvBlocksTotal, blockSize,
+    LensPlan hint = planner.plan(engineId, predictor, tpotTargetMs, meanDecodeContext, kvBlocksTotal, blockSize,
         (long) Math.floor(nowMs), ++version);
     feed.publish(hint, nowMs);
   }

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * LENS inside the engine: every step it applies the current {@link LensHint} (or safe defaults
+ * LENS inside the engine: every step it applies the current {@link LensPlan} (or safe defaults
  * once the hint has expired) to build the batch.
  *
  * <ol>
@@ -69,7 +69,7 @@ public final class LensScheduler implements BatchScheduler {
   private final RequestIdSet deferred = new RequestIdSet();
   private EnginePerformancePredictor predictor;
   /** The hint the latest step applied, null on safe defaults; read by other threads. */
-  private volatile LensHint applied;
+  private volatile LensPlan applied;
 
   private int stepsSinceRefresh;
   private double meanDecodeContext;
@@ -246,7 +246,7 @@ public final class LensScheduler implements BatchScheduler {
    * The hint the latest step applied, or null when it ran on safe defaults (no hint yet, or the
    * last one expired). Safe to call from any thread.
    */
-  public LensHint appliedHint() {
+  public LensPlan appliedHint() {
     return applied;
   }
 
@@ -278,12 +278,12 @@ public final class LensScheduler implements BatchScheduler {
     if (planning != null) {
       planning.maybePlan(now, predictor, meanDecodeContext, kvBlocksTotal, blockSize);
     }
-    LensHint hint = hints == null ? null : hints.current(now);
+    LensPlan hint = hints == null ? null : hints.current(now);
     boolean hinted = hint != null && hint.isValidAt(now);
     if (!hinted) {
       fallbackSteps++;
     }
-    LensHint nowApplied = hinted ? hint : null;
+    LensPlan nowApplied = hinted ? hint : null;
     if (nowApplied != applied) {
       applied = nowApplied;
     }
@@ -292,7 +292,7 @@ public final class LensScheduler implements BatchScheduler {
     double capUs = hinted ? (hint.tpotTargetMs() - hint.tpotMarginMs()) * 1000.0
         : defaultTpotMs * (1 - config.safeTpotMarginFraction()) * 1000.0;
     int preferredChunk = hinted ? hint.chunkSizeTokens() : Math.min(512, config.safeTokenBudget());
-    boolean fcfs = hinted && LensHint.FCFS.equals(hint.priorityPolicy());
+    boolean fcfs = hinted && LensPlan.FCFS.equals(hint.priorityPolicy());
     lastMaxSeqs = maxSeqs;
 
     double marginFraction = hinted ? hint.tpotMarginMs() / hint.tpotTargetMs() : config.safeTpotMarginFraction();

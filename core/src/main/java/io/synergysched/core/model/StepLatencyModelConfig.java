@@ -1,5 +1,6 @@
 package io.synergysched.core.model;
 
+import io.synergysched.core.config.ConfigLoader;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -139,7 +140,7 @@ public record StepLatencyModelConfig(
   }
 
   private static <T> T read(Map<String, String> properties, String key, Function<String, T> parser, T fallback) {
-    return io.synergysched.core.config.ConfigLoader.value(properties, PREFIX + key, parser, fallback);
+    return ConfigLoader.value(properties, PREFIX + key, parser, fallback);
   }
 
 

@@ -1,7 +1,7 @@
 package io.synergysched.core.routing;
 
 import io.synergysched.core.model.StepLatencyPrior;
-import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,14 +221,14 @@ public final class ProfileRouter implements Router {
   }
 
   @Override
-  public void onRequestEventVisible(int engineIndex, RequestEvent event) {
+  public void onRequestEventVisible(int engineIndex, RequestObservation event) {
     for (RoutingPlugin p : plugins) {
       p.onRequestEventVisible(engineIndex, event);
     }
   }
 
   @Override
-  public void onResponse(int engineIndex, RequestEvent event) {
+  public void onResponse(int engineIndex, RequestObservation event) {
     for (RoutingPlugin p : plugins) {
       p.onResponse(engineIndex, event);
     }

@@ -1,7 +1,7 @@
 package io.synergysched.core.routing;
 
 import io.synergysched.core.model.StepLatencyPrior;
-import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 import java.util.List;
 import java.util.function.Function;
@@ -48,12 +48,12 @@ public interface Router {
   default void onStepVisible(int engineIndex, StepObservation step) {}
 
   /** A request event of engine {@code engineIndex}, delivered after the telemetry delay. */
-  default void onRequestEventVisible(int engineIndex, RequestEvent event) {}
+  default void onRequestEventVisible(int engineIndex, RequestObservation event) {}
 
   /**
    * First token or completion of a request this router routed, delivered when it happens, as a
    * proxy in the response path sees it (Envoy's and nginx's in-flight counters work this way).
    * Only {@code FIRST_TOKEN}, {@code FINISHED} and {@code REJECTED} events come here.
    */
-  default void onResponse(int engineIndex, RequestEvent event) {}
+  default void onResponse(int engineIndex, RequestObservation event) {}
 }

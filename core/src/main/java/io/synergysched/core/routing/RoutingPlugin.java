@@ -1,7 +1,7 @@
 package io.synergysched.core.routing;
 
 import io.synergysched.core.model.StepLatencyPrior;
-import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 import java.util.function.Function;
 
@@ -28,7 +28,7 @@ public interface RoutingPlugin {
 
   default void onStepVisible(int engineIndex, StepObservation step) {}
 
-  default void onRequestEventVisible(int engineIndex, RequestEvent event) {}
+  default void onRequestEventVisible(int engineIndex, RequestObservation event) {}
 
-  default void onResponse(int engineIndex, RequestEvent event) {}
+  default void onResponse(int engineIndex, RequestObservation event) {}
 }

@@ -11,10 +11,10 @@ class LensHintPublishPolicyTest {
 
   private static final LensHintPublishPolicy POLICY = LensHintPublishPolicy.defaults(10_000);
 
-  private static LensHint hint(long issuedAtMs, int budgetAt0, int budgetAt64, int maxSeqs, double watermark) {
-    return new LensHint("e0", 1, 7, issuedAtMs, issuedAtMs + 10_000, 100, 5,
-        List.of(new LensHint.BudgetPoint(0, 900, budgetAt0), new LensHint.BudgetPoint(64, 900, budgetAt64)),
-        maxSeqs, 256, watermark, LensHint.SLACK);
+  private static LensPlan hint(long issuedAtMs, int budgetAt0, int budgetAt64, int maxSeqs, double watermark) {
+    return new LensPlan("e0", 1, 7, issuedAtMs, issuedAtMs + 10_000, 100, 5,
+        List.of(new LensPlan.BudgetPoint(0, 900, budgetAt0), new LensPlan.BudgetPoint(64, 900, budgetAt64)),
+        maxSeqs, 256, watermark, LensPlan.SLACK);
   }
 
   @Test
@@ -24,21 +24,21 @@ class LensHintPublishPolicyTest {
 
   @Test
   void shouldNotPublishWhenTheHintMovedWithinTheThresholds() {
-    LensHint published = hint(0, 4000, 2000, 128, 0.90);
+    LensPlan published = hint(0, 4000, 2000, 128, 0.90);
     // 5% budget, 1 sequence in 128, 0.01 watermark, 1 s old: all immaterial
     assertThat(POLICY.reason(published, hint(1_000, 4200, 1900, 129, 0.91), false, 1_000)).isNull();
   }
 
   @Test
   void shouldPublishWhenTheBudgetAtSomeDecodeLoadMovedBeyondTheThreshold() {
-    LensHint published = hint(0, 4000, 2000, 128, 0.9);
+    LensPlan published = hint(0, 4000, 2000, 128, 0.9);
     assertThat(POLICY.reason(published, hint(1_000, 4000, 1700, 128, 0.9), false, 1_000))
         .isEqualTo(LensHintPublishPolicy.BUDGET);
   }
 
   @Test
   void shouldPublishWhenSequencesWatermarkOrModelChanged() {
-    LensHint published = hint(0, 4000, 2000, 128, 0.9);
+    LensPlan published = hint(0, 4000, 2000, 128, 0.9);
     assertThat(POLICY.reason(published, hint(1_000, 4000, 2000, 100, 0.9), false, 1_000))
         .isEqualTo(LensHintPublishPolicy.MAX_SEQS);
     assertThat(POLICY.reason(published, hint(1_000, 4000, 2000, 128, 0.85), false, 1_000))
@@ -49,7 +49,7 @@ class LensHintPublishPolicyTest {
 
   @Test
   void shouldRefreshAnUnchangedHintBeforeItExpires() {
-    LensHint published = hint(0, 4000, 2000, 128, 0.9);
+    LensPlan published = hint(0, 4000, 2000, 128, 0.9);
     assertThat(POLICY.reason(published, hint(4_999, 4000, 2000, 128, 0.9), false, 4_999)).isNull();
     assertThat(POLICY.reason(published, hint(5_000, 4000, 2000, 128, 0.9), false, 5_000))
         .isEqualTo(LensHintPublishPolicy.REFRESH);
@@ -80,12 +80,12 @@ class LensHintPublishPolicyTest {
   @Test
   void shouldKeepTheNewestHintWhenOfferedOutOfOrder() {
     LatestLensHint latest = new LatestLensHint();
-    LensHint v2 = new LensHint("e0", 2, 7, 2_000, 12_000, 100, 5,
-        List.of(new LensHint.BudgetPoint(0, 0, 4000)), 128, 256, 0.9, LensHint.SLACK);
-    LensHint v1 = new LensHint("e0", 1, 7, 1_000, 11_000, 100, 5,
-        List.of(new LensHint.BudgetPoint(0, 0, 4000)), 128, 256, 0.9, LensHint.SLACK);
-    LensHint restarted = new LensHint("e0", 1, 9, 3_000, 13_000, 100, 5,
-        List.of(new LensHint.BudgetPoint(0, 0, 4000)), 128, 256, 0.9, LensHint.SLACK);
+    LensPlan v2 = new LensPlan("e0", 2, 7, 2_000, 12_000, 100, 5,
+        List.of(new LensPlan.BudgetPoint(0, 0, 4000)), 128, 256, 0.9, LensPlan.SLACK);
+    LensPlan v1 = new LensPlan("e0", 1, 7, 1_000, 11_000, 100, 5,
+        List.of(new LensPlan.BudgetPoint(0, 0, 4000)), 128, 256, 0.9, LensPlan.SLACK);
+    LensPlan restarted = new LensPlan("e0", 1, 9, 3_000, 13_000, 100, 5,
+        List.of(new LensPlan.BudgetPoint(0, 0, 4000)), 128, 256, 0.9, LensPlan.SLACK);
     assertThat(latest.current(0)).isNull();
     assertThat(latest.offer(v2)).isTrue();
     assertThat(latest.offer(v1)).isFalse();

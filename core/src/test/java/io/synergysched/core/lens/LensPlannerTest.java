@@ -21,17 +21,17 @@ class LensPlannerTest {
     predictor = EnginePerformancePredictor.of(model.snapshot(), StepLatencyModelConfig.defaults());
   }
 
-  private static LensHint plan(double tpotMs, double context) {
+  private static LensPlan plan(double tpotMs, double context) {
     return new LensPlanner(LensPlannerConfig.defaults())
         .plan("e0", predictor, tpotMs, context, 7000, 16, 1_000, 3);
   }
 
   @Test
   void shouldKeepEveryBudgetPointUnderTheTpotTargetMinusMarginWhenPlanned() {
-    LensHint hint = plan(100, 1024);
+    LensPlan hint = plan(100, 1024);
     double capUs = (hint.tpotTargetMs() - hint.tpotMarginMs()) * 1000;
     assertThat(hint.tpotMarginMs()).isEqualTo(100 * LensPlannerConfig.defaults().tpotMarginFraction());
-    for (LensHint.BudgetPoint p : hint.budgetCurve()) {
+    for (LensPlan.BudgetPoint p : hint.budgetCurve()) {
       int d = p.decodeSeqs();
       if (d > hint.maxNumSeqs()) {
         continue;
@@ -49,7 +49,7 @@ class LensPlannerTest {
 
   @Test
   void shouldGiveLessPrefillWhenDecodeLoadGrows() {
-    List<LensHint.BudgetPoint> curve = plan(100, 1024).budgetCurve();
+    List<LensPlan.BudgetPoint> curve = plan(100, 1024).budgetCurve();
     for (int i = 1; i < curve.size(); i++) {
       int before = curve.get(i - 1).tokenBudget() - curve.get(i - 1).decodeSeqs();
       int after = curve.get(i).tokenBudget() - curve.get(i).decodeSeqs();
@@ -64,7 +64,7 @@ class LensPlannerTest {
 
   @Test
   void shouldStampModelVersionAndExpiryWhenPlanned() {
-    LensHint hint = plan(100, 1024);
+    LensPlan hint = plan(100, 1024);
     assertThat(hint.modelVersion()).isEqualTo(predictor.modelVersion());
     assertThat(hint.hintVersion()).isEqualTo(3);
     assertThat(hint.validUntilMs()).isEqualTo(1_000 + LensPlannerConfig.defaults().hintTtlMs());

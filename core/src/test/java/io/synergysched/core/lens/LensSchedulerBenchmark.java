@@ -50,7 +50,7 @@ public class LensSchedulerBenchmark {
   public void setUp() {
     EnginePerformancePredictor predictor = EnginePerformancePredictor.of(
         TrainedModels.mediumLoadModel().snapshot(), StepLatencyModelConfig.defaults());
-    LensHint hint = new LensPlanner(LensPlannerConfig.defaults())
+    LensPlan hint = new LensPlanner(LensPlannerConfig.defaults())
         .plan("e0", predictor, 100, 1500, 7000, 16, 0, 1);
     scheduler = LensScheduler.withHints(LensSchedulerConfig.defaults(), now -> hint, predictor, 1000, 100);
     SplittableRandom random = new SplittableRandom(2026);

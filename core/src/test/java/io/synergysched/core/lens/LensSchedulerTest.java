@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class LensSchedulerTest {
 
   private static EnginePerformancePredictor predictor;
-  private static LensHint hint;
+  private static LensPlan hint;
 
   @BeforeAll
   static void trainModel() {
@@ -23,7 +23,7 @@ class LensSchedulerTest {
     hint = new LensPlanner(LensPlannerConfig.defaults()).plan("e0", predictor, 100, 1024, 7000, 16, 0, 1);
   }
 
-  private static LensScheduler scheduler(LensHint h) {
+  private static LensScheduler scheduler(LensPlan h) {
     return LensScheduler.withHints(LensSchedulerConfig.defaults(), now -> h, predictor, 1000, 100);
   }
 
@@ -56,8 +56,8 @@ class LensSchedulerTest {
 
   @Test
   void shouldApplyTheSafeBudgetWhenTheHintHasExpired() {
-    LensHint expired = new LensHint("e0", 1, 1, 0, 10, 100, 10,
-        List.of(new LensHint.BudgetPoint(0, 0, 8000)), 256, 512, 0.9, LensHint.SLACK);
+    LensPlan expired = new LensPlan("e0", 1, 1, 0, 10, 100, 10,
+        List.of(new LensPlan.BudgetPoint(0, 0, 8000)), 256, 512, 0.9, LensPlan.SLACK);
     List<Request> waiting = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       waiting.add(Request.waiting(100 + i, 9_990, 1500));
@@ -87,8 +87,8 @@ class LensSchedulerTest {
     assertThat(scheduler.appliedHint()).isNull();
     assertThat(scheduler.wantsStepFeedback()).isTrue();
 
-    LensHint live = new LensHint("e0", 4, 42, 10_000, 20_000, 100, 5,
-        List.of(new LensHint.BudgetPoint(0, 0, 6000)), 128, 256, 0.9, LensHint.SLACK);
+    LensPlan live = new LensPlan("e0", 4, 42, 10_000, 20_000, 100, 5,
+        List.of(new LensPlan.BudgetPoint(0, 0, 6000)), 128, 256, 0.9, LensPlan.SLACK);
     source.offer(live);
     scheduler.schedule(new FakeSchedulingContext(15_000, decodes(8, 0, 0), waiting, 7000, 6000));
     assertThat(scheduler.appliedHint()).isSameAs(live);

@@ -3,8 +3,8 @@ package io.synergysched.core.routing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -60,7 +60,7 @@ class BaselineRoutersTest {
     int b = r.route(TestEngine.request(1, 0, 100), engines);
     int c = r.route(TestEngine.request(2, 0, 100), engines);
     assertEquals(3, java.util.Set.of(a, b, c).size(), "a burst spreads over all engines");
-    r.onResponse(b, new RequestEvent("e", 1, RequestEventType.FINISHED, 5, 100, 10, 0));
+    r.onResponse(b, new RequestObservation("e", 1, RequestPhase.FINISHED, 5, 100, 10, 0));
     assertEquals(b, r.route(TestEngine.request(3, 6, 100), engines), "the engine that finished is least loaded");
   }
 

@@ -3,15 +3,18 @@ package io.synergysched.connector.sim;
 import io.synergysched.connector.EngineBackend;
 import io.synergysched.connector.EngineEventSink;
 import io.synergysched.core.lens.LatestLensHint;
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.core.lens.LensScheduler;
 import io.synergysched.core.scheduling.BatchScheduler;
-import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
 import io.synergysched.schemas.RoutedRequest;
+import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.simulator.engine.EngineConfig;
 import io.synergysched.simulator.engine.EngineListener;
 import io.synergysched.simulator.engine.SimRequest;
@@ -114,7 +117,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
     engine.setListener(new EngineListener() {
       @Override
       public void onStep(StepObservation step) {
-        LensHint applied = appliedHint();
+        LensPlan applied = appliedHint();
         eventSink.onStep(withHintVersion(applied == null ? -1 : applied.hintVersion(), new StepObservation(
             step.engineId(), step.stepIndex(), startedAtMs + step.startTimeMs(), step.durationUs(),
             step.prefillTokens(), step.prefillChunks(), step.prefillChunkSqSum(),
@@ -123,21 +126,21 @@ public final class SimulatedEngineBackend implements EngineBackend {
             step.running(), step.preemptions(), step.tokenBudget())));
       }
 
-      private io.synergysched.schemas.StepTelemetry withHintVersion(long version, StepObservation step) {
-        io.synergysched.schemas.StepTelemetry telemetry = TelemetryMapping.toTelemetry(step);
+      private StepTelemetry withHintVersion(long version, StepObservation step) {
+        StepTelemetry telemetry = TelemetryMapping.toTelemetry(step);
         telemetry.setLensHintVersion(version);
         return telemetry;
       }
 
       @Override
-      public void onRequestEvent(RequestEvent event) {
+      public void onRequestEvent(RequestObservation event) {
         Tracked t = tracked.get(event.requestId());
         if (t == null) {
           return;
         }
         eventSink.onRequestEvent(toAvro(event, t));
-        if (event.type() == io.synergysched.core.telemetry.RequestEventType.FINISHED
-            || event.type() == io.synergysched.core.telemetry.RequestEventType.REJECTED) {
+        if (event.type() == RequestPhase.FINISHED
+            || event.type() == RequestPhase.REJECTED) {
           tracked.remove(event.requestId());
         }
       }
@@ -176,7 +179,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
    * check falls back to the defaults when the hint's lifetime on the wall clock ends.
    */
   @Override
-  public boolean applyHint(LensHint hint) {
+  public boolean applyHint(LensPlan hint) {
     if (hints == null) {
       return false;
     }
@@ -186,7 +189,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
     }
     double engineNow = driver.virtualNowMs();
     long wallNow = wallClockMs.getAsLong();
-    return hints.offer(new LensHint(hint.engineId(), hint.hintVersion(), hint.modelVersion(),
+    return hints.offer(new LensPlan(hint.engineId(), hint.hintVersion(), hint.modelVersion(),
         (long) Math.floor(engineNow + (hint.issuedAtMs() - wallNow) * speed),
         (long) Math.floor(engineNow + (hint.validUntilMs() - wallNow) * speed),
         hint.tpotTargetMs(), hint.tpotMarginMs(), hint.budgetCurve(), hint.maxNumSeqs(), hint.chunkSizeTokens(),
@@ -195,7 +198,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
 
   /** The hint the latest step ran with (times on the engine's clock), or null. */
   @Override
-  public LensHint appliedHint() {
+  public LensPlan appliedHint() {
     return engine.scheduler() instanceof LensScheduler lens ? lens.appliedHint() : null;
   }
 
@@ -222,10 +225,10 @@ public final class SimulatedEngineBackend implements EngineBackend {
     tracked.clear();
   }
 
-  private io.synergysched.schemas.RequestEvent toAvro(RequestEvent event, Tracked t) {
+  private RequestEvent toAvro(RequestObservation event, Tracked t) {
     InferenceRequest r = t.request();
     long engineTimeMs = startedAtMs + Math.round(event.timeMs());
-    var builder = io.synergysched.schemas.RequestEvent.newBuilder()
+    var builder = RequestEvent.newBuilder()
         .setEngineId(engineId)
         .setRequestId(r.getRequestId())
         .setType(RequestEventType.valueOf(event.type().name()))
@@ -243,20 +246,20 @@ public final class SimulatedEngineBackend implements EngineBackend {
       builder.setTtftUs(
           Math.round((routingMs + sim.firstTokenTimeMs() - sim.arrivalTimeMs()) * 1000));
     }
-    if (event.type() == io.synergysched.core.telemetry.RequestEventType.FINISHED
+    if (event.type() == RequestPhase.FINISHED
         && event.generatedTokens() > 1) {
       builder.setTpotUs(Math.round(
           (sim.finishTimeMs() - sim.firstTokenTimeMs()) / (event.generatedTokens() - 1) * 1000));
     }
-    if (event.type() == io.synergysched.core.telemetry.RequestEventType.REJECTED) {
+    if (event.type() == RequestPhase.REJECTED) {
       builder.setReason("longer than the model's context or the whole KV cache");
     }
     return builder.build();
   }
 
-  private io.synergysched.schemas.RequestEvent rejected(Tracked t, String reason) {
+  private RequestEvent rejected(Tracked t, String reason) {
     InferenceRequest r = t.request();
-    return io.synergysched.schemas.RequestEvent.newBuilder()
+    return RequestEvent.newBuilder()
         .setEngineId(engineId)
         .setRequestId(r.getRequestId())
         .setType(RequestEventType.REJECTED)

@@ -10,6 +10,7 @@ import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
 import io.synergysched.schemas.RoutedRequest;
+import io.synergysched.schemas.StepTelemetry;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -419,7 +420,7 @@ public final class VllmBackend implements EngineBackend {
   private EngineEventSink countingRejects(EngineEventSink out) {
     return new EngineEventSink() {
       @Override
-      public void onStep(io.synergysched.schemas.StepTelemetry step) {
+      public void onStep(StepTelemetry step) {
         out.onStep(step);
       }
 

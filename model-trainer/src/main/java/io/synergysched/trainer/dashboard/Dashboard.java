@@ -10,7 +10,7 @@ import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.topologies.query.EngineQueryHttpServer;
 import io.synergysched.topologies.query.EngineQueryService;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import io.synergysched.topologies.query.QueryNotReadyException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +136,7 @@ public final class Dashboard implements AutoCloseable {
       lastProcessed = count;
       lastTickMs = now;
       try {
-        List<EngineView> views = queries.allEngines();
+        List<EngineSnapshot> views = queries.allEngines();
         state.sample(now, views);
         metrics.models(views);
       } catch (QueryNotReadyException e) {

@@ -6,7 +6,7 @@ import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.LensHint;
 import io.synergysched.schemas.RoutingDecision;
 import io.synergysched.schemas.SloWindow;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -104,9 +104,9 @@ public final class DashboardState {
    * of it and the model's recent error. An engine whose latest step was sampled already adds
    * nothing.
    */
-  public void sample(long nowMs, List<EngineView> views) {
+  public void sample(long nowMs, List<EngineSnapshot> views) {
     queryable = true;
-    for (EngineView view : views) {
+    for (EngineSnapshot view : views) {
       EngineTrack t = track(view.engineId());
       if (view.model() != null) {
         t.modelError = view.model().recentMape();

@@ -5,7 +5,7 @@ import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.core.telemetry.StepObservation;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 
 /** An engine's latest measured step next to its model's prediction of that step. */
 public final class StepPrediction {
@@ -13,7 +13,7 @@ public final class StepPrediction {
   private StepPrediction() {}
 
   /** The latest step's measured duration, ms; NaN when the engine has no step yet. */
-  public static double measuredMs(EngineView view) {
+  public static double measuredMs(EngineSnapshot view) {
     EngineStatus s = view.status();
     return s == null ? Double.NaN : s.lastDurationUs() / 1000.0;
   }
@@ -22,7 +22,7 @@ public final class StepPrediction {
    * The engine's current model's prediction of its latest step (the batch the status describes),
    * ms; NaN when it has no step or no model yet.
    */
-  public static double predictedMs(EngineView view) {
+  public static double predictedMs(EngineSnapshot view) {
     EngineStatus s = view.status();
     StepLatencyModelState state = view.decodeModelState();
     if (s == null || state == null) {

@@ -7,7 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.SloWindow;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,8 +51,8 @@ public final class TrainerMetrics implements AutoCloseable {
   }
 
   /** Model error (recent MAPE, fraction) of every engine in the answer. */
-  public void models(List<EngineView> views) {
-    for (EngineView v : views) {
+  public void models(List<EngineSnapshot> views) {
+    for (EngineSnapshot v : views) {
       if (v.model() != null) {
         modelError.computeIfAbsent(v.engineId(), e -> gauge("synergy.trainer.model.error", e,
             "recent mean absolute percentage error of the engine's step-latency model (fraction)"))

@@ -10,7 +10,7 @@ import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.DecisionOutcome;
 import io.synergysched.schemas.RoutingDecision;
 import io.synergysched.schemas.SloWindow;
-import io.synergysched.topologies.query.EngineView;
+import io.synergysched.topologies.query.EngineSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +27,12 @@ class DashboardStateTest {
     return String.format("engine-%02d", i);
   }
 
-  private static List<EngineView> views(long nowMs, int second) {
-    List<EngineView> views = new ArrayList<>();
+  private static List<EngineSnapshot> views(long nowMs, int second) {
+    List<EngineSnapshot> views = new ArrayList<>();
     for (int i = 0; i < ENGINES; i++) {
       EngineStatus status = new EngineStatus(engine(i), second + 1, second, nowMs - 20, nowMs,
           15_000 + 100 * i, 2, 8, 100, 1000, 256, 8, 4096, 2048, 0);
-      views.add(new EngineView(engine(i), status, new EngineView.ModelSummary(second, "", second,
+      views.add(new EngineSnapshot(engine(i), status, new EngineSnapshot.ModelSummary(second, "", second,
           512, Map.of(), 0.95, 0.01 * (i % 10), 15), null, "here"));
     }
     return views;

@@ -9,8 +9,8 @@ import io.synergysched.simulator.engine.EngineListener;
 import io.synergysched.simulator.engine.SimRequest;
 import io.synergysched.simulator.engine.SimulatedEngine;
 import io.synergysched.simulator.trace.TraceRequest;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -193,12 +193,12 @@ public final class ClusterSimulation {
       }
 
       @Override
-      public void onRequestEvent(RequestEvent event) {
+      public void onRequestEvent(RequestObservation event) {
         if (downstream != null) {
           downstream.onRequestEvent(event);
         }
         int index = (int) event.requestId();
-        if (event.type() == RequestEventType.REJECTED && requests[index] != null
+        if (event.type() == RequestPhase.REJECTED && requests[index] != null
             && requests[index].wasShed() && attempts[index] < shedRetries) {
           attempts[index]++;
           retries.addLast(new double[] {event.timeMs(), index});

@@ -7,7 +7,7 @@ import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.baseline.RoutedPrefixIndex;
 import io.synergysched.core.routing.prism.Forecasts;
 import io.synergysched.core.routing.prism.SloForecaster;
-import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.simulator.engine.SimulatedEngine;
 import io.synergysched.simulator.profile.ProfiledStepLatency;
 import java.util.ArrayList;
@@ -288,7 +288,7 @@ final class GroundTruthForecaster implements SloForecaster {
   }
 
   @Override
-  public void onResponse(int engine, RequestEvent event) {
+  public void onResponse(int engine, RequestObservation event) {
     Req req = all.get(event.requestId());
     if (req == null) {
       return;

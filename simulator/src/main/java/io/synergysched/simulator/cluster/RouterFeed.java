@@ -1,8 +1,8 @@
 package io.synergysched.simulator.cluster;
 
 import io.synergysched.core.routing.Router;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.engine.EngineListener;
 import java.util.ArrayDeque;
@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
  */
 final class RouterFeed {
 
-  private record Pending(double timeMs, int engine, StepObservation step, RequestEvent event) {}
+  private record Pending(double timeMs, int engine, StepObservation step, RequestObservation event) {}
 
   private final Router router;
   private final double stalenessMs;
@@ -39,10 +39,10 @@ final class RouterFeed {
       }
 
       @Override
-      public void onRequestEvent(RequestEvent event) {
-        RequestEventType type = event.type();
-        if (type == RequestEventType.FIRST_TOKEN || type == RequestEventType.FINISHED
-            || type == RequestEventType.REJECTED) {
+      public void onRequestEvent(RequestObservation event) {
+        RequestPhase type = event.type();
+        if (type == RequestPhase.FIRST_TOKEN || type == RequestPhase.FINISHED
+            || type == RequestPhase.REJECTED) {
           router.onResponse(index, event);
         }
         queue.addLast(new Pending(event.timeMs(), index, null, event));

@@ -6,7 +6,7 @@ import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.prism.SloForecaster;
-import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.engine.SimulatedEngine;
 import java.util.LinkedHashSet;
@@ -86,12 +86,12 @@ public final class SimulatorRouters {
     }
 
     @Override
-    public void onRequestEventVisible(int engineIndex, RequestEvent event) {
+    public void onRequestEventVisible(int engineIndex, RequestObservation event) {
       delegate.onRequestEventVisible(engineIndex, event);
     }
 
     @Override
-    public void onResponse(int engineIndex, RequestEvent event) {
+    public void onResponse(int engineIndex, RequestObservation event) {
       delegate.onResponse(engineIndex, event);
     }
   }

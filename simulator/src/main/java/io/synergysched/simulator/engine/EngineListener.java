@@ -1,6 +1,6 @@
 package io.synergysched.simulator.engine;
 
-import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 
 /**
@@ -11,5 +11,5 @@ public interface EngineListener {
 
   default void onStep(StepObservation step) {}
 
-  default void onRequestEvent(RequestEvent event) {}
+  default void onRequestEvent(RequestObservation event) {}
 }

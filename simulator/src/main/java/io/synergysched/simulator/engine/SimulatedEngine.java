@@ -3,8 +3,8 @@ package io.synergysched.simulator.engine;
 import io.synergysched.core.scheduling.BatchScheduler;
 import io.synergysched.core.scheduling.SchedulableRequest;
 import io.synergysched.core.scheduling.SchedulingContext;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.profile.BatchComposition;
 import io.synergysched.simulator.profile.ProfiledStepLatency;
@@ -96,12 +96,12 @@ public final class SimulatedEngine {
     int total = request.promptTokens() + request.outputTokens();
     if (total > maxModelLen || blocksFor(total) > pool.capacity()) {
       request.state = SimRequest.State.REJECTED;
-      emit(request, RequestEventType.REJECTED, nowMs);
+      emit(request, RequestPhase.REJECTED, nowMs);
       return;
     }
     request.state = SimRequest.State.WAITING;
     pushWaitingLast(request);
-    emit(request, RequestEventType.QUEUED, nowMs);
+    emit(request, RequestPhase.QUEUED, nowMs);
     if (!isBusy()) {
       startStep(nowMs);
     }
@@ -132,13 +132,13 @@ public final class SimulatedEngine {
         generatedTokens++;
         if (r.generated == 1) {
           r.firstTokenTimeMs = endMs;
-          emit(r, RequestEventType.FIRST_TOKEN, endMs);
+          emit(r, RequestPhase.FIRST_TOKEN, endMs);
         }
         if (r.generated == r.outputTokens()) {
           r.finishTimeMs = endMs;
           r.state = SimRequest.State.FINISHED;
           releaseBlocks(r);
-          emit(r, RequestEventType.FINISHED, endMs);
+          emit(r, RequestPhase.FINISHED, endMs);
         }
       }
     }
@@ -266,7 +266,7 @@ public final class SimulatedEngine {
     pushWaitingFirst(victim);
     stepPreemptions++;
     totalPreemptions++;
-    emit(victim, RequestEventType.PREEMPTED, stepStartMs);
+    emit(victim, RequestPhase.PREEMPTED, stepStartMs);
   }
 
   private void addScheduled(SimRequest r, int tokens) {
@@ -318,9 +318,9 @@ public final class SimulatedEngine {
     }
   }
 
-  private void emit(SimRequest r, RequestEventType type, double timeMs) {
+  private void emit(SimRequest r, RequestPhase type, double timeMs) {
     if (listener != null) {
-      listener.onRequestEvent(new RequestEvent(config.engineId(), r.requestId(), type, timeMs,
+      listener.onRequestEvent(new RequestObservation(config.engineId(), r.requestId(), type, timeMs,
           r.promptTokens(), r.generated, r.cachedTokens));
     }
   }
@@ -501,7 +501,7 @@ public final class SimulatedEngine {
       removeWaiting(index);
       r.state = SimRequest.State.REJECTED;
       r.shed = true;
-      emit(r, RequestEventType.REJECTED, nowMs);
+      emit(r, RequestPhase.REJECTED, nowMs);
       return true;
     }
   }

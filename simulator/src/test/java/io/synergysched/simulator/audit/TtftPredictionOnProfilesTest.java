@@ -9,8 +9,8 @@ import io.synergysched.core.model.predict.EngineLoad;
 import io.synergysched.core.model.predict.EnginePerformancePredictor;
 import io.synergysched.core.model.predict.PendingPrefill;
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.SharedDataLocator;
 import io.synergysched.simulator.cluster.OfflinePriorCatalog;
@@ -71,8 +71,8 @@ class TtftPredictionOnProfilesTest {
       }
 
       @Override
-      public void onRequestEvent(RequestEvent event) {
-        if (event.type() == RequestEventType.FINISHED) {
+      public void onRequestEvent(RequestObservation event) {
+        if (event.type() == RequestPhase.FINISHED) {
           finishedOutput[0] += event.generatedTokens();
           finishedOutput[1]++;
         }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.profile.BatchComposition;
 import io.synergysched.simulator.profile.EngineSpec;
@@ -96,10 +96,10 @@ class SimulatedEngineTest {
   @Test
   void shouldPreemptTheLatestRunningRequestWhenKvBlocksRunOut() {
     SimulatedEngine engine = engine(EngineConfig.defaults("e0").withKvBlocks(12), "vllm-default");
-    List<RequestEvent> events = new ArrayList<>();
+    List<RequestObservation> events = new ArrayList<>();
     engine.setListener(new EngineListener() {
       @Override
-      public void onRequestEvent(RequestEvent event) {
+      public void onRequestEvent(RequestObservation event) {
         events.add(event);
       }
     });
@@ -112,7 +112,7 @@ class SimulatedEngineTest {
 
     assertThat(first.preemptions()).isZero();
     assertThat(second.preemptions()).isPositive();
-    assertThat(events).filteredOn(e -> e.type() == RequestEventType.PREEMPTED)
+    assertThat(events).filteredOn(e -> e.type() == RequestPhase.PREEMPTED)
         .allSatisfy(e -> assertThat(e.requestId()).isEqualTo(2));
     assertThat(first.isFinished()).isTrue();
     assertThat(second.isFinished()).isTrue();

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.profile.EngineSpec;
 import io.synergysched.simulator.profile.ProfileDirectory;
@@ -27,7 +27,7 @@ class WallClockEngineDriverTest {
     SimulatedEngine engine = new SimulatedEngine(
         EngineConfig.defaults("e0"), LLAMA7B, BatchSchedulerRegistry.create("vllm-default"));
     List<StepObservation> steps = new CopyOnWriteArrayList<>();
-    List<RequestEvent> events = new CopyOnWriteArrayList<>();
+    List<RequestObservation> events = new CopyOnWriteArrayList<>();
     CountDownLatch finished = new CountDownLatch(3);
     engine.setListener(new EngineListener() {
       @Override
@@ -36,9 +36,9 @@ class WallClockEngineDriverTest {
       }
 
       @Override
-      public void onRequestEvent(RequestEvent event) {
+      public void onRequestEvent(RequestObservation event) {
         events.add(event);
-        if (event.type() == RequestEventType.FINISHED) {
+        if (event.type() == RequestPhase.FINISHED) {
           finished.countDown();
         }
       }
@@ -54,7 +54,7 @@ class WallClockEngineDriverTest {
       assertThat(driver.failure()).isNull();
     }
 
-    assertThat(events).filteredOn(e -> e.type() == RequestEventType.FINISHED).hasSize(3);
+    assertThat(events).filteredOn(e -> e.type() == RequestPhase.FINISHED).hasSize(3);
     // the virtual clock runs forward: steps never overlap and start in order
     for (int i = 1; i < steps.size(); i++) {
       StepObservation previous = steps.get(i - 1);

@@ -1,24 +1,25 @@
 package io.synergysched.topologies.lens;
 
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.schemas.BudgetPoint;
+import io.synergysched.schemas.LensHint;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The one mapping between the core {@link LensHint} and its wire form, the Avro record
+ * The one mapping between the core {@link LensPlan} and its wire form, the Avro record
  * {@link io.synergysched.schemas.LensHint} of the control topic: a field copy both ways.
  */
 public final class LensHintMapping {
 
   private LensHintMapping() {}
 
-  public static io.synergysched.schemas.LensHint toAvro(LensHint hint) {
+  public static LensHint toAvro(LensPlan hint) {
     List<BudgetPoint> curve = new ArrayList<>(hint.budgetCurve().size());
-    for (LensHint.BudgetPoint p : hint.budgetCurve()) {
+    for (LensPlan.BudgetPoint p : hint.budgetCurve()) {
       curve.add(new BudgetPoint(p.decodeSeqs(), p.decodeContextMean(), p.tokenBudget()));
     }
-    return io.synergysched.schemas.LensHint.newBuilder()
+    return LensHint.newBuilder()
         .setEngineId(hint.engineId())
         .setHintVersion(hint.hintVersion())
         .setModelVersion(hint.modelVersion())
@@ -40,12 +41,12 @@ public final class LensHintMapping {
    * @throws IllegalArgumentException saying which invariant the record breaks (unsorted curve,
    *     watermark out of range, unknown priority policy, ...)
    */
-  public static LensHint toCore(io.synergysched.schemas.LensHint avro) {
-    List<LensHint.BudgetPoint> curve = new ArrayList<>(avro.getBudgetCurve().size());
+  public static LensPlan toCore(LensHint avro) {
+    List<LensPlan.BudgetPoint> curve = new ArrayList<>(avro.getBudgetCurve().size());
     for (BudgetPoint p : avro.getBudgetCurve()) {
-      curve.add(new LensHint.BudgetPoint(p.getDecodeSeqs(), p.getDecodeContextMean(), p.getTokenBudget()));
+      curve.add(new LensPlan.BudgetPoint(p.getDecodeSeqs(), p.getDecodeContextMean(), p.getTokenBudget()));
     }
-    return new LensHint(
+    return new LensPlan(
         avro.getEngineId(),
         avro.getHintVersion(),
         avro.getModelVersion(),

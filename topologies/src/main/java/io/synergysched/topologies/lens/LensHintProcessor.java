@@ -1,6 +1,6 @@
 package io.synergysched.topologies.lens;
 
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.core.lens.LensHintPublishPolicy;
 import io.synergysched.core.lens.LensPlanner;
 import io.synergysched.core.lens.LensScheduler;
@@ -12,6 +12,7 @@ import io.synergysched.core.model.predict.EnginePerformancePredictor;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.schemas.EngineDescriptor;
+import io.synergysched.schemas.LensHint;
 import io.synergysched.topologies.DeadLetters;
 import io.synergysched.topologies.StoreNames;
 import java.time.Duration;
@@ -65,7 +66,7 @@ final class LensHintProcessor implements Processor<String, StepObservation, Stri
   private KeyValueStore<String, StepLatencyModelState> models;
   private KeyValueStore<String, EngineStatus> statuses;
   private KeyValueStore<String, EngineDescriptor> registry;
-  private KeyValueStore<String, io.synergysched.schemas.LensHint> hints;
+  private KeyValueStore<String, LensHint> hints;
 
   LensHintProcessor(LensHintTopologyConfig config, StepLatencyModelConfig modelConfig,
       MaterialChangePolicy modelChange, String controlSink, String deadLetterSink) {
@@ -107,7 +108,7 @@ final class LensHintProcessor implements Processor<String, StepObservation, Stri
   }
 
   private void planOne(String engineId, EngineStatus status, long nowMs) {
-    io.synergysched.schemas.LensHint publishedAvro = hints.get(engineId);
+    LensHint publishedAvro = hints.get(engineId);
     EngineDescriptor descriptor = registry.get(engineId);
     if (descriptor == null) {
       if (publishedAvro != null) {
@@ -126,8 +127,8 @@ final class LensHintProcessor implements Processor<String, StepObservation, Stri
     if (state == null || status.kvBlocksTotal() <= 0) {
       return;
     }
-    LensHint published = publishedAvro == null ? null : LensHintMapping.toCore(publishedAvro);
-    LensHint next;
+    LensPlan published = publishedAvro == null ? null : LensHintMapping.toCore(publishedAvro);
+    LensPlan next;
     try {
       if (!StepLatencyModel.fromState(state, modelConfig).isWarm()) {
         return;
@@ -153,7 +154,7 @@ final class LensHintProcessor implements Processor<String, StepObservation, Stri
     if (why == null) {
       return;
     }
-    io.synergysched.schemas.LensHint avro = LensHintMapping.toAvro(next);
+    LensHint avro = LensHintMapping.toAvro(next);
     hints.put(engineId, avro);
     plannedFrom.put(engineId, state);
     LOG.debug("hint {} v{} for {} (model v{}): {}", why, next.hintVersion(), engineId, next.modelVersion(),

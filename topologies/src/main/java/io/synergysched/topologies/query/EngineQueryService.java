@@ -51,7 +51,7 @@ public final class EngineQueryService {
   }
 
   /** One engine, from whichever instance owns it; empty when no instance knows it. */
-  public Optional<EngineView> engine(String engineId) {
+  public Optional<EngineSnapshot> engine(String engineId) {
     KeyQueryMetadata owner;
     try {
       owner = streams.queryMetadataForKey(StoreNames.MODELS, engineId, Serdes.String().serializer());
@@ -68,12 +68,12 @@ public final class EngineQueryService {
   }
 
   /** Every engine known to any instance, sorted by id. */
-  public List<EngineView> allEngines() {
-    Map<String, EngineView> merged = new TreeMap<>();
+  public List<EngineSnapshot> allEngines() {
+    Map<String, EngineSnapshot> merged = new TreeMap<>();
     for (StreamsMetadata instance : instances()) {
-      List<EngineView> views =
+      List<EngineSnapshot> views =
           instance.hostInfo().equals(self) ? localEngines() : remote.localEngines(instance.hostInfo());
-      for (EngineView view : views) {
+      for (EngineSnapshot view : views) {
         merged.merge(view.engineId(), view, EngineQueryService::newer);
       }
     }
@@ -81,7 +81,7 @@ public final class EngineQueryService {
   }
 
   /** One engine from this instance's stores only. */
-  public Optional<EngineView> localEngine(String engineId) {
+  public Optional<EngineSnapshot> localEngine(String engineId) {
     StepLatencyModelState state;
     EngineStatus status;
     try {
@@ -93,11 +93,11 @@ public final class EngineQueryService {
     if (state == null && status == null) {
       return Optional.empty();
     }
-    return Optional.of(EngineView.of(engineId, status, state, self.host() + ":" + self.port()));
+    return Optional.of(EngineSnapshot.of(engineId, status, state, self.host() + ":" + self.port()));
   }
 
   /** Every engine in this instance's stores, sorted by id. */
-  public List<EngineView> localEngines() {
+  public List<EngineSnapshot> localEngines() {
     Map<String, EngineStatus> statuses = new TreeMap<>();
     Map<String, StepLatencyModelState> models = new TreeMap<>();
     try (KeyValueIterator<String, EngineStatus> all = statusStore().all()) {
@@ -110,13 +110,13 @@ public final class EngineQueryService {
     } catch (InvalidStateStoreException e) {
       throw notReady(e);
     }
-    TreeMap<String, EngineView> views = new TreeMap<>();
+    TreeMap<String, EngineSnapshot> views = new TreeMap<>();
     String servedBy = self.host() + ":" + self.port();
     for (String id : statuses.keySet()) {
-      views.put(id, EngineView.of(id, statuses.get(id), models.get(id), servedBy));
+      views.put(id, EngineSnapshot.of(id, statuses.get(id), models.get(id), servedBy));
     }
     for (String id : models.keySet()) {
-      views.computeIfAbsent(id, k -> EngineView.of(k, null, models.get(k), servedBy));
+      views.computeIfAbsent(id, k -> EngineSnapshot.of(k, null, models.get(k), servedBy));
     }
     return new ArrayList<>(views.values());
   }
@@ -154,7 +154,7 @@ public final class EngineQueryService {
   }
 
   /** During a hand-over two instances may briefly both answer: keep the further-along model. */
-  private static EngineView newer(EngineView a, EngineView b) {
+  private static EngineSnapshot newer(EngineSnapshot a, EngineSnapshot b) {
     long va = a.model() == null ? -1 : a.model().version();
     long vb = b.model() == null ? -1 : b.model().version();
     return vb > va ? b : a;

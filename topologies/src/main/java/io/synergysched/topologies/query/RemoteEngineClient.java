@@ -31,17 +31,17 @@ final class RemoteEngineClient {
     this.http = HttpEndpoints.client(access, timeout);
   }
 
-  Optional<EngineView> engine(HostInfo host, String engineId) {
+  Optional<EngineSnapshot> engine(HostInfo host, String engineId) {
     HttpResponse<String> response =
         get(host, "/engines/" + URLEncoder.encode(engineId, StandardCharsets.UTF_8) + "?local=true");
     if (response.statusCode() == 404) {
       return Optional.empty();
     }
-    return Optional.of(read(host, response, new TypeReference<EngineView>() {}));
+    return Optional.of(read(host, response, new TypeReference<EngineSnapshot>() {}));
   }
 
-  List<EngineView> localEngines(HostInfo host) {
-    return read(host, get(host, "/engines?local=true"), new TypeReference<List<EngineView>>() {});
+  List<EngineSnapshot> localEngines(HostInfo host) {
+    return read(host, get(host, "/engines?local=true"), new TypeReference<List<EngineSnapshot>>() {});
   }
 
   private HttpResponse<String> get(HostInfo host, String path) {

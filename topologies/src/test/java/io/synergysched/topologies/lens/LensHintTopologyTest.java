@@ -2,7 +2,7 @@ package io.synergysched.topologies.lens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.synergysched.core.lens.LensHint;
+import io.synergysched.core.lens.LensPlan;
 import io.synergysched.core.lens.LensPlannerConfig;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.telemetry.StepObservation;
@@ -99,7 +99,7 @@ class LensHintTopologyTest {
     return hints.readRecordsToList();
   }
 
-  private LensHint warmUp(String engineId) {
+  private LensPlan warmUp(String engineId) {
     announce(engineId, "lens", T0);
     pipe(SyntheticSteps.generate(engineId, WARM, 7, 1.0));
     List<TestRecord<String, io.synergysched.schemas.LensHint>> round = nextRound();
@@ -118,7 +118,7 @@ class LensHintTopologyTest {
 
     assertThat(round).hasSize(1);
     assertThat(round.get(0).key()).isEqualTo("e0");
-    LensHint hint = LensHintMapping.toCore(round.get(0).value());
+    LensPlan hint = LensHintMapping.toCore(round.get(0).value());
     StepLatencyModelState model = driver.<String, StepLatencyModelState>getKeyValueStore(StoreNames.MODELS).get("e0");
     assertThat(hint.engineId()).isEqualTo("e0");
     assertThat(hint.hintVersion()).isEqualTo(1);
@@ -135,7 +135,7 @@ class LensHintTopologyTest {
 
   @Test
   void shouldPublishNothingNewWhenTheHintChangedImmaterially() {
-    LensHint first = warmUp("e0");
+    LensPlan first = warmUp("e0");
     // a few more steps of the same engine move the model by a fraction of a percent
     pipe(SyntheticSteps.generate("e0", WARM + 5, 7, 1.0).subList(WARM, WARM + 5));
     assertThat(nextRound()).isEmpty();
@@ -146,7 +146,7 @@ class LensHintTopologyTest {
 
   @Test
   void shouldRefreshAnUnchangedHintBeforeItExpires() {
-    LensHint first = warmUp("e0");
+    LensPlan first = warmUp("e0");
     announce("e0", "lens", first.issuedAtMs());
     long refreshAt = first.issuedAtMs() + LENS.publishPolicy().refreshAfterMs();
     List<TestRecord<String, io.synergysched.schemas.LensHint>> round = List.of();
@@ -156,7 +156,7 @@ class LensHintTopologyTest {
       now += LENS.planIntervalMs();
     }
     assertThat(round).hasSize(1);
-    LensHint refreshed = LensHintMapping.toCore(round.get(0).value());
+    LensPlan refreshed = LensHintMapping.toCore(round.get(0).value());
     assertThat(refreshed.issuedAtMs()).isEqualTo(refreshAt);
     assertThat(refreshed.issuedAtMs()).isLessThan(first.validUntilMs());
     assertThat(refreshed.hintVersion()).isEqualTo(first.hintVersion() + 1);
@@ -166,7 +166,7 @@ class LensHintTopologyTest {
 
   @Test
   void shouldPlanOnlyForLiveLensEnginesAndRetireTheHintOfARetiredEngine() {
-    LensHint e0 = warmUp("e0");
+    LensPlan e0 = warmUp("e0");
     announce("static", "vllm-default", T0);
     pipe(SyntheticSteps.generate("static", WARM, 9, 1.0));
     announce("silent", "lens", T0 - 2 * LensPlannerConfig.defaults().hintTtlMs());

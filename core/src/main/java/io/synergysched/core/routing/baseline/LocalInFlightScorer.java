@@ -5,8 +5,8 @@ import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import java.util.List;
 
 /**
@@ -52,8 +52,8 @@ public final class LocalInFlightScorer implements CandidateScorer {
   }
 
   @Override
-  public void onResponse(int engine, RequestEvent event) {
-    if (event.type() == RequestEventType.FINISHED || event.type() == RequestEventType.REJECTED) {
+  public void onResponse(int engine, RequestObservation event) {
+    if (event.type() == RequestPhase.FINISHED || event.type() == RequestPhase.REJECTED) {
       ensure(engine + 1);
       inFlight[engine] = Math.max(0, inFlight[engine] - 1);
     }

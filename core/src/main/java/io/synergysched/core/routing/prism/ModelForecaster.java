@@ -9,7 +9,7 @@ import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.baseline.RoutedPrefixIndex;
-import io.synergysched.core.telemetry.RequestEvent;
+import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -379,20 +379,20 @@ public final class ModelForecaster implements SloForecaster {
   }
 
   @Override
-  public void onRequestEventVisible(int engine, RequestEvent event) {
+  public void onRequestEventVisible(int engine, RequestObservation event) {
     if (!responseFeed) {
       updateLedger(event);
     }
   }
 
   @Override
-  public void onResponse(int engine, RequestEvent event) {
+  public void onResponse(int engine, RequestObservation event) {
     if (responseFeed) {
       updateLedger(event);
     }
   }
 
-  private void updateLedger(RequestEvent event) {
+  private void updateLedger(RequestObservation event) {
     Tracked t = ledger.get(event.requestId());
     if (t == null) {
       return;
@@ -466,7 +466,7 @@ public final class ModelForecaster implements SloForecaster {
   }
 
   /** As {@link #calibrate} for TPOT: log(observed / predicted mean step over the decode). */
-  private void calibrateTpot(Tracked t, RequestEvent finished) {
+  private void calibrateTpot(Tracked t, RequestObservation finished) {
     if (Double.isNaN(t.predictedTpotMs) || Double.isNaN(t.firstTokenMs) || finished.generatedTokens() < 2
         || !(t.predictedTpotMs > 0)) {
       return;

@@ -12,8 +12,8 @@ import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingProfile;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.TestEngine;
-import io.synergysched.core.telemetry.RequestEvent;
-import io.synergysched.core.telemetry.RequestEventType;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,8 +51,8 @@ class PrismLensRouterTest {
     return c;
   }
 
-  private static RequestEvent event(String engine, long id, RequestEventType type, double timeMs) {
-    return new RequestEvent(engine, id, type, timeMs, 2000, type == RequestEventType.FINISHED ? 200 : 0, 0);
+  private static RequestObservation event(String engine, long id, RequestPhase type, double timeMs) {
+    return new RequestObservation(engine, id, type, timeMs, 2000, type == RequestPhase.FINISHED ? 200 : 0, 0);
   }
 
   @Test
@@ -94,7 +94,7 @@ class PrismLensRouterTest {
         f.forecast(r, engines, c);
         f.onRouted(r, 0);
         // Each is turned away 600 ms later, before its first token (the TTFT target is 1 s).
-        f.onResponse(0, event("e0", i, RequestEventType.REJECTED, i * 100.0 + 600));
+        f.onResponse(0, event("e0", i, RequestPhase.REJECTED, i * 100.0 + 600));
       }
       // Then three requests still queued on each engine: the probe waits behind them.
       for (int i = 0; i < 6; i++) {
@@ -116,7 +116,7 @@ class PrismLensRouterTest {
     Router r = router("prism-lens");
     RoutingRequest original = TestEngine.request(7, 0, 1000);
     assertEquals(0, r.route(original, engines));
-    r.onResponse(0, event("fast", 7, RequestEventType.REJECTED, 100));
+    r.onResponse(0, event("fast", 7, RequestPhase.REJECTED, 100));
     // The retry: same id, at the rejection, with the TTFT budget left.
     RoutingRequest retry = new RoutingRequest(7, 100, 1000, 900, 100, null, new long[0]);
     int chosen = r.route(retry, engines);

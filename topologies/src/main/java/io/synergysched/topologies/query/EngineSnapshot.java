@@ -19,7 +19,7 @@ import java.util.Map;
  * @param modelState base64 of the exact model state ({@code ModelStateSerde}), or null
  * @param servedBy {@code host:port} of the instance whose store answered
  */
-public record EngineView(
+public record EngineSnapshot(
     String engineId, EngineStatus status, ModelSummary model, String modelState, String servedBy) {
 
   /**
@@ -42,10 +42,10 @@ public record EngineView(
       double recentMape,
       double meanLatencyMs) {}
 
-  static EngineView of(
+  static EngineSnapshot of(
       String engineId, EngineStatus status, StepLatencyModelState state, String servedBy) {
     if (state == null) {
-      return new EngineView(engineId, status, null, null, servedBy);
+      return new EngineSnapshot(engineId, status, null, null, servedBy);
     }
     Map<String, Double> coefficients = new LinkedHashMap<>();
     double[] natural = state.coefficientsMicrosPerUnit();
@@ -63,7 +63,7 @@ public record EngineView(
             state.recentMape(),
             state.meanLatencyMs());
     String bytes = Base64.getEncoder().encodeToString(new ModelStateSerde().serialize(null, state));
-    return new EngineView(engineId, status, summary, bytes, servedBy);
+    return new EngineSnapshot(engineId, status, summary, bytes, servedBy);
   }
 
   /** The model state this view carries, rebuilt exactly, or null when it has none. */

@@ -12,10 +12,10 @@ package io.synergysched.core.telemetry;
  * @param generatedTokens output tokens generated so far
  * @param cachedTokens prompt tokens served from the prefix cache at the latest admission
  */
-public record RequestEvent(
+public record RequestObservation(
     String engineId,
     long requestId,
-    RequestEventType type,
+    RequestPhase type,
     double timeMs,
     int promptTokens,
     int generatedTokens,

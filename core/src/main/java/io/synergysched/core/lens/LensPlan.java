@@ -24,7 +24,7 @@ import java.util.Objects;
  * @param kvAdmissionWatermark admit new requests only while KV use is below this, fraction in (0, 1]
  * @param priorityPolicy ordering of waiting work, kebab-case ({@code slack} or {@code fcfs})
  */
-public record LensHint(
+public record LensPlan(
     String engineId,
     long hintVersion,
     long modelVersion,
@@ -60,7 +60,7 @@ public record LensHint(
     }
   }
 
-  public LensHint {
+  public LensPlan {
     if (engineId == null || engineId.isBlank()) {
       throw new IllegalArgumentException("engineId must not be blank");
     }

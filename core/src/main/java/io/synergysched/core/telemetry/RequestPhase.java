@@ -1,7 +1,7 @@
 package io.synergysched.core.telemetry;
 
 /** The moments of a request's life an engine reports. */
-public enum RequestEventType {
+public enum RequestPhase {
   /** Entered the engine's waiting queue. */
   QUEUED,
   /** First output token produced (TTFT). */

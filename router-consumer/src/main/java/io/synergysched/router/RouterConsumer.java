@@ -4,7 +4,7 @@ import io.synergysched.core.model.StepLatencyModel;
 import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.model.StepLatencyPrior;
-import io.synergysched.core.routing.ProfileRouter;
+import io.synergysched.core.routing.DecisionTrace;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
@@ -135,9 +135,7 @@ public final class RouterConsumer implements AutoCloseable {
   private RouterConsumer(RouterConsumerConfig config) throws IOException {
     this.config = config;
     this.router = RouterRegistry.create(config.policy());
-    if (router instanceof ProfileRouter profile) {
-      profile.setTracing(true);
-    }
+    router.setTracing(true);
     SchemaRegistryClient registry = config.schemaRegistryUrl() == null
         ? null : new SchemaRegistryClient(AvroSerdeConfig.withRegistry(config.schemaRegistryUrl()));
     requests = new AvroRecordCodec<>(InferenceRequest.class, registry);
@@ -629,8 +627,7 @@ public final class RouterConsumer implements AutoCloseable {
     long latencyNanos = System.nanoTime() - started;
     long snapshotAge = applied == null ? -1 : now - applied.fetchedAtMs();
     String decisionId = config.instanceId() + "-" + startedAtMs + "-" + (++decisionSeq);
-    ProfileRouter.DecisionTrace trace =
-        router instanceof ProfileRouter profile ? profile.lastTrace() : null;
+    DecisionTrace trace = router.lastTrace();
     List<CandidateScore> candidates = new ArrayList<>(engines.size());
     for (int k = 0; k < engines.size(); k++) {
       String removedBy = trace == null ? null : trace.removedBy()[k];

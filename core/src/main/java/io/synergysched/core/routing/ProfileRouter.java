@@ -4,6 +4,7 @@ import io.synergysched.core.model.StepLatencyPrior;
 import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -108,7 +109,7 @@ public final class ProfileRouter implements Router {
       }
       if (candidates.size() == 0) {
         if (profile.shedWhenEmpty()) {
-          trace(engines, null, f.getClass().getSimpleName());
+          trace(engines, null, f.type());
           notifyRouted(request, SHED);
           return SHED;
         }
@@ -132,26 +133,15 @@ public final class ProfileRouter implements Router {
     return chosen;
   }
 
-  /**
-   * Records, for {@link #lastTrace()}, why each engine was or was not a candidate of the next
-   * decisions and its total score. Off by default: the simulator does not pay for it; the Kafka
-   * router writes it to its audit topic.
-   */
+  @Override
   public void setTracing(boolean enabled) {
     this.tracing = enabled;
   }
 
-  /**
-   * The last decision's view of every engine (tracing on), or null: per engine index, the name of
-   * what removed it ({@code unavailable} or a filter's class name), or null when it stayed a
-   * candidate, and its weighted score (NaN when it was removed or no scorer ran).
-   */
+  @Override
   public DecisionTrace lastTrace() {
     return lastTrace;
   }
-
-  /** See {@link #lastTrace()}. */
-  public record DecisionTrace(String[] removedBy, double[] scores, String shedReason) {}
 
   private static boolean allAvailable(List<? extends EngineView> engines) {
     for (int k = 0, n = engines.size(); k < n; k++) {
@@ -169,7 +159,7 @@ public final class ProfileRouter implements Router {
       if (a < after.size() && after.engineAt(a) == engine) {
         a++;
       } else if (removedBy[engine] == null) {
-        removedBy[engine] = filter.getClass().getSimpleName();
+        removedBy[engine] = filter.type();
       }
     }
   }
@@ -181,7 +171,7 @@ public final class ProfileRouter implements Router {
     int n = engines.size();
     String[] removed = removedBy;
     double[] engineScores = new double[n];
-    java.util.Arrays.fill(engineScores, Double.NaN);
+    Arrays.fill(engineScores, Double.NaN);
     for (int k = 0; k < n; k++) {
       if (!engines.get(k).available()) {
         removed[k] = NO_ENGINE_AVAILABLE;

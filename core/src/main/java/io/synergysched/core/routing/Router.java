@@ -28,6 +28,20 @@ public interface Router {
   int route(RoutingRequest request, List<? extends EngineView> engines);
 
   /**
+   * Turns on recording of {@link #lastTrace()} for the decisions that follow. Off by default: the
+   * simulator does not pay for it; the Kafka router writes each trace to its audit topic.
+   */
+  default void setTracing(boolean enabled) {}
+
+  /**
+   * Why the last {@link #route} call decided as it did (tracing on), or null when this router
+   * keeps no trace. Valid until the next call.
+   */
+  default DecisionTrace lastTrace() {
+    return null;
+  }
+
+  /**
    * Whether this router wants the engine callbacks below. Telemetry records are built only for
    * routers that ask, so state-blind routers cost nothing extra.
    */

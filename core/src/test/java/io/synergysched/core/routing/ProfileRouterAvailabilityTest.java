@@ -79,7 +79,7 @@ class ProfileRouterAvailabilityTest {
     int chosen = router.route(request(1), engines);
 
     assertThat(chosen).isEqualTo(2);
-    ProfileRouter.DecisionTrace trace = router.lastTrace();
+    DecisionTrace trace = router.lastTrace();
     assertThat(trace.removedBy()).containsExactly(null, "unavailable", null);
     assertThat(trace.scores()[1]).isNaN();
     assertThat(trace.scores()[2]).isGreaterThan(trace.scores()[0]);

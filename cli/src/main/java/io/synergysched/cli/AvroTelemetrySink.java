@@ -3,7 +3,7 @@ package io.synergysched.cli;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.simulator.scenario.StepTelemetrySink;
-import io.synergysched.topologies.telemetry.TelemetryMapping;
+import io.synergysched.runtime.mapping.TelemetryMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

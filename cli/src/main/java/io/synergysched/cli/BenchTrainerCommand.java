@@ -1,15 +1,15 @@
 package io.synergysched.cli;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.synergysched.core.config.HttpAccess;
+import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
-import io.synergysched.testsupport.EmbeddedKafkaCluster;
+import io.synergysched.embedded.EmbeddedKafkaCluster;
 import io.synergysched.topologies.TopicProvisioner;
-import io.synergysched.topologies.query.EngineSnapshot;
-import io.synergysched.topologies.query.QueryNotReadyException;
+import io.synergysched.runtime.query.EngineSnapshot;
+import io.synergysched.runtime.query.QueryNotReadyException;
 import io.synergysched.trainer.ModelTrainer;
 import io.synergysched.trainer.ModelTrainerConfig;
 import java.io.IOException;

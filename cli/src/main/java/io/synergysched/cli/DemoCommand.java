@@ -1,12 +1,12 @@
 package io.synergysched.cli;
 
-import io.synergysched.core.config.HttpAccess;
+import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.simulator.SharedDataLocator;
 import io.synergysched.simulator.trace.TraceFormat;
 import io.synergysched.simulator.trace.TraceLoader;
 import io.synergysched.simulator.trace.TraceRequest;
 import io.synergysched.simulator.trace.TraceTransforms;
-import io.synergysched.testsupport.EmbeddedKafkaCluster;
+import io.synergysched.embedded.EmbeddedKafkaCluster;
 import io.synergysched.topologies.TopicProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.synergysched.cli;
 
-import io.synergysched.core.config.ConfigLoader;
-import io.synergysched.core.config.HttpAccess;
-import io.synergysched.topologies.http.HttpEndpoints;
+import io.synergysched.runtime.config.ConfigLoader;
+import io.synergysched.runtime.config.HttpAccess;
+import io.synergysched.runtime.http.HttpEndpoints;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

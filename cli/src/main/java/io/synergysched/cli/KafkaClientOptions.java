@@ -1,7 +1,7 @@
 package io.synergysched.cli;
 
-import io.synergysched.core.config.ConfigLoader;
-import io.synergysched.core.config.KafkaClientSettings;
+import io.synergysched.runtime.config.ConfigLoader;
+import io.synergysched.runtime.config.KafkaClientSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

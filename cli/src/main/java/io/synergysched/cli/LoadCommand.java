@@ -12,7 +12,7 @@ import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.AvroSerdeConfig;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
-import io.synergysched.testsupport.EmbeddedKafkaCluster;
+import io.synergysched.embedded.EmbeddedKafkaCluster;
 import io.synergysched.topologies.TopicProvisioner;
 import io.synergysched.trainer.ModelTrainer;
 import java.io.PrintWriter;

@@ -11,7 +11,7 @@ import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
-import io.synergysched.topologies.telemetry.TelemetryMapping;
+import io.synergysched.runtime.mapping.TelemetryMapping;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synergysched.core.config.HttpAccess;
+import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.schemas.BudgetPoint;
 import io.synergysched.schemas.LensHint;
 import io.synergysched.schemas.Topics;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.synergysched.core.config.HttpAccess;
+import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

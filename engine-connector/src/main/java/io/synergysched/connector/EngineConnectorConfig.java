@@ -1,7 +1,7 @@
 package io.synergysched.connector;
 
-import io.synergysched.core.config.KafkaClientSettings;
-import io.synergysched.core.config.Secrets;
+import io.synergysched.runtime.config.KafkaClientSettings;
+import io.synergysched.runtime.config.Secrets;
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,7 @@ package io.synergysched.connector;
 
 import io.synergysched.connector.vllm.VllmBackend;
 import io.synergysched.connector.vllm.VllmConfig;
-import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.runtime.config.ConfigLoader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

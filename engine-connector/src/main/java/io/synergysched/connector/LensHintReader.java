@@ -6,7 +6,7 @@ import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.UndecodableRecordException;
-import io.synergysched.topologies.lens.LensHintMapping;
+import io.synergysched.runtime.mapping.LensHintMapping;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;

@@ -9,7 +9,7 @@ import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
-import io.synergysched.topologies.lens.LensHintMapping;
+import io.synergysched.runtime.mapping.LensHintMapping;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

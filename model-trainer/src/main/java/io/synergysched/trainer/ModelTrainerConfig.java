@@ -1,8 +1,8 @@
 package io.synergysched.trainer;
 
-import io.synergysched.core.config.HttpAccess;
-import io.synergysched.core.config.KafkaClientSettings;
-import io.synergysched.core.config.Secrets;
+import io.synergysched.runtime.config.HttpAccess;
+import io.synergysched.runtime.config.KafkaClientSettings;
+import io.synergysched.runtime.config.Secrets;
 import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.topologies.lens.LensHintTopologyConfig;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package io.synergysched.trainer;
 
-import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.runtime.config.ConfigLoader;
 import java.util.concurrent.CountDownLatch;
 
 /**

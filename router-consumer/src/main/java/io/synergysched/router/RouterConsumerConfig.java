@@ -1,8 +1,8 @@
 package io.synergysched.router;
 
-import io.synergysched.core.config.HttpAccess;
-import io.synergysched.core.config.KafkaClientSettings;
-import io.synergysched.core.config.Secrets;
+import io.synergysched.runtime.config.HttpAccess;
+import io.synergysched.runtime.config.KafkaClientSettings;
+import io.synergysched.runtime.config.Secrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

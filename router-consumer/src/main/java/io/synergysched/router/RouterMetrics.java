@@ -1,9 +1,9 @@
 package io.synergysched.router;
 
 import com.sun.net.httpserver.HttpServer;
-import io.synergysched.core.config.HttpAccess;
-import io.synergysched.topologies.http.HttpAccessFilter;
-import io.synergysched.topologies.http.HttpEndpoints;
+import io.synergysched.runtime.config.HttpAccess;
+import io.synergysched.runtime.http.HttpAccessFilter;
+import io.synergysched.runtime.http.HttpEndpoints;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;

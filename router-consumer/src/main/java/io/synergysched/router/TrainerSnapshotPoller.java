@@ -1,9 +1,9 @@
 package io.synergysched.router;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synergysched.core.config.HttpAccess;
-import io.synergysched.topologies.http.HttpEndpoints;
-import io.synergysched.topologies.query.EngineSnapshot;
+import io.synergysched.runtime.config.HttpAccess;
+import io.synergysched.runtime.http.HttpEndpoints;
+import io.synergysched.runtime.query.EngineSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

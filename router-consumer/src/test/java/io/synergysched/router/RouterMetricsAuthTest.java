@@ -2,7 +2,7 @@ package io.synergysched.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.synergysched.core.config.HttpAccess;
+import io.synergysched.runtime.config.HttpAccess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

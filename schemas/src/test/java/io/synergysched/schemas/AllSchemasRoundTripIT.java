@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synergysched.schemas.serde.AvroSerdeConfig;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
-import io.synergysched.testsupport.ApicurioRegistryServer;
+import io.synergysched.embedded.ApicurioRegistryServer;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import io.synergysched.testsupport.SchemaRegistryExtension;
 import java.net.URI;

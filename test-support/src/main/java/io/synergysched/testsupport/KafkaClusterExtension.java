@@ -1,5 +1,7 @@
 package io.synergysched.testsupport;
 
+import io.synergysched.embedded.SaslSslListener;
+import io.synergysched.embedded.EmbeddedKafkaCluster;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;

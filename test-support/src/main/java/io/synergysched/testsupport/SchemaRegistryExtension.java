@@ -1,5 +1,6 @@
 package io.synergysched.testsupport;
 
+import io.synergysched.embedded.ApicurioRegistryServer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;

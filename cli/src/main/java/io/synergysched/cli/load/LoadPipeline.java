@@ -1,7 +1,7 @@
 package io.synergysched.cli.load;
 
 import io.synergysched.connector.EngineConnector;
-import io.synergysched.core.config.HttpAccess;
+import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.connector.EngineConnectorConfig;
 import io.synergysched.router.RouterConsumer;
 import io.synergysched.router.RouterConsumerConfig;

@@ -1,5 +1,5 @@
 package io.synergysched.core.lens;
-import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.core.setting.Settings;
 
 /**
  * Settings of the {@link LensPlanner}; keys are {@code synergy.lens.*}.
@@ -55,7 +55,7 @@ public record LensPlannerConfig(
 
   private static <T> T read(java.util.Map<String, String> properties, String key,
       java.util.function.Function<String, T> parser, T fallback) {
-    return ConfigLoader.value(properties, PREFIX + key, parser, fallback);
+    return Settings.value(properties, PREFIX + key, parser, fallback);
   }
 
 

@@ -1,6 +1,6 @@
 package io.synergysched.core.model;
 
-import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.core.setting.Settings;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -140,7 +140,7 @@ public record StepLatencyModelConfig(
   }
 
   private static <T> T read(Map<String, String> properties, String key, Function<String, T> parser, T fallback) {
-    return ConfigLoader.value(properties, PREFIX + key, parser, fallback);
+    return Settings.value(properties, PREFIX + key, parser, fallback);
   }
 
 

@@ -21,7 +21,7 @@ import io.synergysched.simulator.engine.SimRequest;
 import io.synergysched.simulator.engine.SimulatedEngine;
 import io.synergysched.simulator.engine.WallClockEngineDriver;
 import io.synergysched.simulator.profile.ProfiledStepLatency;
-import io.synergysched.topologies.telemetry.TelemetryMapping;
+import io.synergysched.runtime.mapping.TelemetryMapping;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

@@ -6,7 +6,7 @@ import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.LensHint;
 import io.synergysched.schemas.RoutingDecision;
 import io.synergysched.schemas.SloWindow;
-import io.synergysched.topologies.query.EngineSnapshot;
+import io.synergysched.runtime.query.EngineSnapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.core.telemetry.StepObservation;
-import io.synergysched.topologies.query.EngineSnapshot;
+import io.synergysched.runtime.query.EngineSnapshot;
 
 /** An engine's latest measured step next to its model's prediction of that step. */
 public final class StepPrediction {

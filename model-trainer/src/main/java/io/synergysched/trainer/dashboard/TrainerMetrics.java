@@ -7,7 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.SloWindow;
-import io.synergysched.topologies.query.EngineSnapshot;
+import io.synergysched.runtime.query.EngineSnapshot;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

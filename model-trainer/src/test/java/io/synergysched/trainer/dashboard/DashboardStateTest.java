@@ -10,7 +10,7 @@ import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.DecisionOutcome;
 import io.synergysched.schemas.RoutingDecision;
 import io.synergysched.schemas.SloWindow;
-import io.synergysched.topologies.query.EngineSnapshot;
+import io.synergysched.runtime.query.EngineSnapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

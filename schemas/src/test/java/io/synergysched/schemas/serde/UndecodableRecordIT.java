@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.synergysched.schemas.SampleRecords;
 import io.synergysched.schemas.StepTelemetry;
-import io.synergysched.testsupport.ApicurioRegistryServer;
+import io.synergysched.embedded.ApicurioRegistryServer;
 import io.synergysched.testsupport.KafkaClusterExtension;
 import io.synergysched.testsupport.SchemaRegistryExtension;
 import java.time.Duration;

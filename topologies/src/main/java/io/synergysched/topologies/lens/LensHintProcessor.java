@@ -1,5 +1,6 @@
 package io.synergysched.topologies.lens;
 
+import io.synergysched.runtime.mapping.LensHintMapping;
 import io.synergysched.core.lens.LensPlan;
 import io.synergysched.core.lens.LensHintPublishPolicy;
 import io.synergysched.core.lens.LensPlanner;

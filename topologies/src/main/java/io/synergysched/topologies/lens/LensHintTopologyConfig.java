@@ -1,6 +1,6 @@
 package io.synergysched.topologies.lens;
 
-import io.synergysched.core.config.ConfigLoader;
+import io.synergysched.core.setting.Settings;
 import io.synergysched.core.lens.LensHintPublishPolicy;
 import io.synergysched.core.lens.LensPlannerConfig;
 import java.util.List;
@@ -78,7 +78,7 @@ public record LensHintTopologyConfig(
   }
 
   private static double number(Map<String, String> settings, String key, double fallback) {
-    return ConfigLoader.value(settings, key, Double::parseDouble, fallback);
+    return Settings.value(settings, key, Double::parseDouble, fallback);
   }
 
 

@@ -1,12 +1,13 @@
 package io.synergysched.topologies.query;
 
+import io.synergysched.runtime.query.QueryNotReadyException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.synergysched.core.config.HttpAccess;
-import io.synergysched.topologies.http.HttpAccessFilter;
-import io.synergysched.topologies.http.HttpEndpoints;
+import io.synergysched.runtime.config.HttpAccess;
+import io.synergysched.runtime.http.HttpAccessFilter;
+import io.synergysched.runtime.http.HttpEndpoints;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,7 +1,10 @@
 package io.synergysched.topologies.query;
 
+import io.synergysched.runtime.query.QueryNotReadyException;
+import io.synergysched.runtime.query.RemoteEngineClient;
+import io.synergysched.runtime.query.EngineSnapshot;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synergysched.core.config.HttpAccess;
+import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.topologies.StoreNames;
@@ -64,7 +67,7 @@ public final class EngineQueryService {
     if (owner.activeHost().equals(self)) {
       return localEngine(engineId);
     }
-    return remote.engine(owner.activeHost(), engineId);
+    return remote.engine(owner.activeHost().host(), owner.activeHost().port(), engineId);
   }
 
   /** Every engine known to any instance, sorted by id. */
@@ -72,7 +75,7 @@ public final class EngineQueryService {
     Map<String, EngineSnapshot> merged = new TreeMap<>();
     for (StreamsMetadata instance : instances()) {
       List<EngineSnapshot> views =
-          instance.hostInfo().equals(self) ? localEngines() : remote.localEngines(instance.hostInfo());
+          instance.hostInfo().equals(self) ? localEngines() : remote.localEngines(instance.hostInfo().host(), instance.hostInfo().port());
       for (EngineSnapshot view : views) {
         merged.merge(view.engineId(), view, EngineQueryService::newer);
       }

@@ -1,5 +1,6 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.mapping.BinarySerde;
 import io.synergysched.core.telemetry.EngineStatus;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

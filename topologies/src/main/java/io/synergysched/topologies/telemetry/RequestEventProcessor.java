@@ -1,5 +1,6 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.mapping.TelemetryMapping;
 import io.synergysched.core.slo.SloTally;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;

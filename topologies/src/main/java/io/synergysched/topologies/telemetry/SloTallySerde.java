@@ -1,5 +1,6 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.mapping.BinarySerde;
 import io.synergysched.core.slo.SloTally;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.errors.SerializationException;

@@ -1,5 +1,7 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.mapping.ModelStateSerde;
+import io.synergysched.runtime.mapping.TelemetryMapping;
 import io.synergysched.core.model.StepLatencyModel;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.model.StepLatencyPrior;

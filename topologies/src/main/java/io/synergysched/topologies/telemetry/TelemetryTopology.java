@@ -1,5 +1,6 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.mapping.ModelStateSerde;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.PerformanceModel;

@@ -1,5 +1,6 @@
 package io.synergysched.topologies.lens;
 
+import io.synergysched.runtime.mapping.LensHintMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.synergysched.core.lens.LensPlan;
@@ -14,7 +15,7 @@ import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.schemas.serde.SpecificAvroSerde;
 import io.synergysched.topologies.StoreNames;
 import io.synergysched.topologies.telemetry.SyntheticSteps;
-import io.synergysched.topologies.telemetry.TelemetryMapping;
+import io.synergysched.runtime.mapping.TelemetryMapping;
 import io.synergysched.topologies.telemetry.TelemetryTopology;
 import io.synergysched.topologies.telemetry.TelemetryTopologyConfig;
 import java.nio.charset.StandardCharsets;

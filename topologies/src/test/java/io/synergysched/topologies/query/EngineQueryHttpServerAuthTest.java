@@ -3,7 +3,7 @@ package io.synergysched.topologies.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synergysched.core.config.HttpAccess;
+import io.synergysched.runtime.config.HttpAccess;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,12 +1,13 @@
 package io.synergysched.topologies.query;
 
+import io.synergysched.runtime.query.RemoteEngineClient;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.synergysched.core.config.HttpAccess;
-import io.synergysched.testsupport.TestCertificates;
-import io.synergysched.topologies.http.HttpEndpoints;
+import io.synergysched.runtime.config.HttpAccess;
+import io.synergysched.embedded.TestCertificates;
+import io.synergysched.runtime.http.HttpEndpoints;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;

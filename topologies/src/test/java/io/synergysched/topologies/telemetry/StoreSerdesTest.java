@@ -1,5 +1,6 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.mapping.ModelStateSerde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

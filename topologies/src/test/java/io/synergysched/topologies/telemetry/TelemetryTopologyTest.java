@@ -1,5 +1,7 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.mapping.ModelStateSerde;
+import io.synergysched.runtime.mapping.TelemetryMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

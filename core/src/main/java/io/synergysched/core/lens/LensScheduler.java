@@ -282,7 +282,7 @@ public final class LensScheduler implements BatchScheduler {
       if (r.isPrefilling()) {
         continue;
       }
-      // Read before scheduling: scheduling may advance the request.
+      // Read as the step found the request, before scheduling it (which may preempt).
       int context = r.computedTokens() + 1;
       int generated = r.generatedTokens();
       double firstTokenMs = r.firstTokenTimeMs();

@@ -20,7 +20,8 @@ import java.util.function.Function;
 /**
  * PRISM's forecaster: per engine an online {@link StepLatencyModel} (started from the class prior
  * fitted offline, learning from every step report that reaches the router) and a ledger of the
- * requests the router sent there, updated by the request events that reach it.
+ * requests the router sent there, updated by the request events that reach it. Per engine the
+ * parts are an {@link EngineStepModel}, an {@link EngineLedger} and a {@link QueueingCalibration}.
  *
  * <p>State of an engine at decision time {@code now}: the ledger gives the prefill work not yet
  * known to have finished (prompt tokens minus expected prefix hits) and the decodes known to be

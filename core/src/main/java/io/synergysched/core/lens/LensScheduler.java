@@ -24,12 +24,12 @@ import java.util.Objects;
  *       stretch to what the decode with the least time in hand allows, and with no decodes at all
  *       to {@code maxStepTokens}: a long prompt then gets its first token in time instead of being
  *       chunked past its TTFT. If the decodes alone are predicted over the allowance, no prefill
- *       joins them.
- *   <li>Orders prefill work on three levels: SLO-protected (admitted prefills on track, and
+ *       joins them ({@link StepAllowance}).
+ *   <li>Orders prefill work on three levels ({@link PrefillPriority}): SLO-protected (admitted prefills on track, and
  *       preempted requests recomputing, whose first token is already out), then waiting requests
  *       that can still make their TTFT, by slack (deadline minus now minus their own fastest
  *       prefill), then deferred ones that cannot, by remaining work. Only the most urgent
- *       {@code 64} are kept (a bounded heap, not a sort of the whole queue).
+ *       {@code 64} are kept ({@link PrefillShortList}: a bounded heap, not a sort of the whole queue).
  *   <li>If the feasible ones cannot all finish by their deadlines at this step's rate (checked in
  *       deadline order), a {@link SloRescueKnapsack} picks the set that saves the most SLOs; the
  *       rest are deferred.
@@ -49,13 +49,6 @@ public final class LensScheduler implements BatchScheduler {
 
   /** Prefills kept in the ordered short list per step. */
   private static final int SHORT_LIST = 64;
-  private static final int INDEX_BITS = 20;
-  private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
-  private static final long VALUE_LIMIT = (1L << 38) - 1;
-  /** A deferred admitted prefill is finished first once it has waited this many TTFT targets. */
-  private static final double ADMITTED_DEFERRAL_TTFT_MULTIPLE = 2.0;
-  /** Stretch the step past the planned cap only when the decodes allow at least this much more. */
-  private static final double STRETCH_WORTH_IT = 1.1;
 
   private final LensSchedulerConfig config;
   private final LensHintSource hints;
@@ -71,12 +64,11 @@ public final class LensScheduler implements BatchScheduler {
   /** The hint the latest step applied, null on safe defaults; read by other threads. */
   private volatile LensPlan applied;
 
+  private final StepAllowance allowance;
   private int stepsSinceRefresh;
   private double meanDecodeContext;
-  private int lastBudget;
   /** Predicted step with this step's decodes and no prefill, microseconds. */
   private double baseStepUs;
-  private int lastMaxSeqs;
   private int kvBlocksTotal;
   private int blockSize = 16;
   private long steps;
@@ -99,14 +91,11 @@ public final class LensScheduler implements BatchScheduler {
   private long[] requestId = new long[64];
   private int[] remaining = new int[64];
   private int[] cachedBehind = new int[64];
-  private int[] level = new int[64];
+  private PrefillPriority[] level = new PrefillPriority[64];
   private double[] deadline = new double[64];
   private double[] slack = new double[64];
 
-  // The short list: a max-heap on the key while selecting, then sorted ascending.
-  private final long[] heap = new long[SHORT_LIST];
-  private int heapSize;
-  private final int[] order = new int[SHORT_LIST];
+  private final PrefillShortList shortList = new PrefillShortList(SHORT_LIST);
   private final int[] edf;
   private final int[] weights;
   private final int[] capacities;
@@ -144,8 +133,7 @@ public final class LensScheduler implements BatchScheduler {
     this.windowCached = new int[w];
     this.windowDeadline = new double[w];
     this.windowCounts = new boolean[w];
-    this.lastBudget = config.safeTokenBudget();
-    this.lastMaxSeqs = config.safeMaxNumSeqs();
+    this.allowance = new StepAllowance(this.config, defaultTpotMs);
   }
 
   /**
@@ -198,12 +186,12 @@ public final class LensScheduler implements BatchScheduler {
   /** The budget of the latest step (decodes included), tokens. */
   @Override
   public int tokenBudget() {
-    return lastBudget;
+    return allowance.tokenBudget();
   }
 
   @Override
   public int maxNumSeqs() {
-    return lastMaxSeqs;
+    return allowance.maxNumSeqs();
   }
 
   @Override
@@ -287,59 +275,36 @@ public final class LensScheduler implements BatchScheduler {
     if (nowApplied != applied) {
       applied = nowApplied;
     }
-    int maxSeqs = hinted ? hint.maxNumSeqs() : config.safeMaxNumSeqs();
-    double watermark = hinted ? hint.kvAdmissionWatermark() : config.safeKvWatermark();
-    double capUs = hinted ? (hint.tpotTargetMs() - hint.tpotMarginMs()) * 1000.0
-        : defaultTpotMs * (1 - config.safeTpotMarginFraction()) * 1000.0;
-    int preferredChunk = hinted ? hint.chunkSizeTokens() : Math.min(512, config.safeTokenBudget());
-    boolean fcfs = hinted && LensPlan.FCFS.equals(hint.priorityPolicy());
-    lastMaxSeqs = maxSeqs;
-
-    double marginFraction = hinted ? hint.tpotMarginMs() / hint.tpotTargetMs() : config.safeTpotMarginFraction();
-    int decodes = 0;
-    long decodeContext = 0;
-    // TPOT is a mean over a request's decode, so a decode ahead of its target can absorb a longer
-    // step: the step may last as long as the decode with the least time in hand allows.
-    double inHandUs = Double.POSITIVE_INFINITY;
+    StepAllowance step = allowance;
+    step.begin(nowApplied);
     for (int i = 0; i < ctx.runningCount(); i++) {
       SchedulableRequest r = ctx.running(i);
       if (r.isPrefilling()) {
         continue;
       }
+      // Read as the step found the request, before scheduling it (which may preempt).
       int context = r.computedTokens() + 1;
       int generated = r.generatedTokens();
-      double first = r.firstTokenTimeMs();
-      double tpot = Double.isNaN(r.sloTpotMs()) ? defaultTpotMs : r.sloTpotMs();
+      double firstTokenMs = r.firstTokenTimeMs();
+      double tpotTargetMs = r.sloTpotMs();
       if (!ctx.scheduleRunning(i, 1)) {
         break;
       }
-      decodes++;
-      decodeContext += context;
-      double hand = Double.isNaN(first) ? capUs
-          : (tpot * generated * (1 - marginFraction) - (now - first)) * 1000.0;
-      inHandUs = Math.min(inHandUs, hand);
+      step.addDecode(context, generated, firstTokenMs, tpotTargetMs, now);
     }
-    double allowUs = Math.max(capUs, inHandUs);
-    int budget = Math.max(decodes, hinted ? hint.tokenBudgetAt(decodes) : config.safeTokenBudget());
-    int prefillMax = budget - decodes;
-    if (allowUs > capUs * STRETCH_WORTH_IT) {
-      int room = config.maxStepTokens() - decodes;
-      int stretched = Double.isInfinite(allowUs) ? room
-          : predictor.prefillCapacity(allowUs, decodes, decodeContext, 0, Math.max(0, room));
-      prefillMax = Math.max(prefillMax, stretched);
-    }
+    int decodes = step.decodes();
+    long decodeContext = step.decodeContext();
     // Prefill tokens need KV now; keep a block per running sequence free so the decodes can grow
     // without preempting anyone (recompute would cost a preempted request its TPOT).
     int kvRoom = (ctx.freeBlocks() - ctx.runningCount()) * ctx.blockSize();
-    prefillMax = Math.max(0, Math.min(prefillMax, kvRoom));
-    lastBudget = decodes + prefillMax;
-    if (decodes > 0 && predictor.predictStepUs(0, 0, 0, 0, 0, decodes, decodeContext) > allowUs) {
-      prefillMax = 0;
-    }
+    int prefillMax = step.prefillTokens(predictor, kvRoom);
     if (prefillMax <= 0) {
       shed(ctx, now, 0, 0);
       return;
     }
+    int maxSeqs = step.maxNumSeqs();
+    double watermark = step.kvWatermark();
+    boolean fcfs = step.fcfs();
     double fullStepUs = predictor.predictStepUs(prefillMax, 1, (double) prefillMax * prefillMax, 0, 0,
         decodes, decodeContext);
     baseStepUs = Math.min(fullStepUs, predictor.predictStepUs(0, 0, 0, 0, 0, decodes, decodeContext));
@@ -347,28 +312,29 @@ public final class LensScheduler implements BatchScheduler {
     congestedNow = usedFraction(ctx) >= watermark;
     collect(ctx, now, prefillMax, fullStepUs, maxSeqs, watermark, fcfs);
     congested = congestedNow;
-    if (heapSize == 0) {
+    int listed = shortList.size();
+    if (listed == 0) {
       return;
     }
-    sortShortList();
+    shortList.sort();
     rescueIfOverloaded(now, prefillMax, fullStepUs, fcfs);
-    int m = Math.min(heapSize, windowRemaining.length);
+    int m = Math.min(listed, windowRemaining.length);
     int behind = -m;
     for (int c = 0; c < size; c++) {
-      behind += level[c] < 2 ? 1 : 0;
+      behind += level[c].isDeferred() ? 0 : 1;
     }
     for (int k = 0; k < m; k++) {
-      behind += level[order[k]] < 2 ? 0 : 1;
+      behind += level[shortList.candidateAt(k)].isDeferred() ? 1 : 0;
     }
     for (int k = 0; k < m; k++) {
-      int c = order[k];
+      int c = shortList.candidateAt(k);
       windowRemaining[k] = remaining[c];
       windowCached[k] = cachedBehind[c];
       windowDeadline[k] = deadline[c];
-      windowCounts[k] = level[c] < 2;
+      windowCounts[k] = !level[c].isDeferred();
     }
-    int tokens = chunker.choose(predictor, now, decodes, decodeContext, prefillMax, allowUs, fullStepUs,
-        preferredChunk, m, windowRemaining, windowCached, windowDeadline, windowCounts, Math.max(0, behind));
+    int tokens = chunker.choose(predictor, now, decodes, decodeContext, prefillMax, step.allowUs(), fullStepUs,
+        step.preferredChunk(), m, windowRemaining, windowCached, windowDeadline, windowCounts, Math.max(0, behind));
     allocate(ctx, tokens, maxSeqs, watermark);
   }
 
@@ -433,11 +399,11 @@ public final class LensScheduler implements BatchScheduler {
     return Double.isNaN(t) ? defaultTtftMs : t;
   }
 
-  /** Builds the candidates and keeps the {@link #SHORT_LIST} most urgent in the heap. */
+  /** Builds the candidates and keeps the {@link #SHORT_LIST} most urgent in the short list. */
   private void collect(SchedulingContext ctx, double now, int prefillMax, double fullStepUs, int maxSeqs,
       double watermark, boolean fcfs) {
     size = 0;
-    heapSize = 0;
+    shortList.clear();
     for (int i = 0; i < ctx.runningCount(); i++) {
       SchedulableRequest r = ctx.running(i);
       if (r.isPrefilling()) {
@@ -473,85 +439,42 @@ public final class LensScheduler implements BatchScheduler {
     cachedBehind[c] = Math.max(0, r.promptTokens() + r.generatedTokens() - rem);
     double due = r.arrivalTimeMs() + ttftOf(r);
     deadline[c] = due;
-    int lvl;
+    PrefillPriority lvl;
     double s;
     if (r.generatedTokens() > 0) {
       // Recomputing after a preemption: its first token is out, its TPOT is what is at stake.
-      lvl = 0;
+      lvl = PrefillPriority.PROTECTED;
       s = 0;
     } else {
       s = due - now - fastestMs(rem, prefillMax, fullStepUs);
-      lvl = s >= 0 ? (admitted ? 0 : 1)
-          // An admitted prefill holds KV: deferred, it may wait only so long before it is finished
-          // first, or it would starve behind new arrivals while its blocks sit idle.
-          : admitted && now - r.arrivalTimeMs() > ADMITTED_DEFERRAL_TTFT_MULTIPLE * ttftOf(r) ? 0 : 2;
+      lvl = PrefillPriority.ofFirstPrefill(s, admitted, now - r.arrivalTimeMs(), ttftOf(r));
     }
-    if (lvl == 2) {
+    if (lvl.isDeferred()) {
       deferred.add(r.requestId());
     }
     level[c] = lvl;
     slack[c] = s;
-    offer(key(c, fcfs));
+    shortList.offer(key(c, fcfs));
   }
 
   /**
-   * Sort key: level, then slack in microseconds (levels 0 and 1; nothing under {@code fcfs}, which
-   * keeps queue order) or remaining tokens (level 2), then candidate index (queue order).
+   * Short-list key: level, then slack in microseconds (protected and feasible; nothing under
+   * {@code fcfs}, which keeps queue order; remaining tokens for feasible ones when congested) or
+   * remaining tokens (deferred), then candidate index (queue order).
    */
   private long key(int c, boolean fcfs) {
+    PrefillPriority lvl = level[c];
     long value;
-    if (level[c] == 2) {
+    if (lvl == PrefillPriority.DEFERRED) {
       value = remaining[c];
     } else if (fcfs) {
       value = 0;
-    } else if (level[c] == 1 && congested) {
+    } else if (lvl == PrefillPriority.FEASIBLE && congested) {
       value = remaining[c];
     } else {
       value = (long) Math.max(0, slack[c] * 1000.0);
     }
-    return ((long) level[c] << 58) | (Math.min(value, VALUE_LIMIT) << INDEX_BITS) | c;
-  }
-
-  /** Keeps the smallest keys: a max-heap of at most {@link #SHORT_LIST}. */
-  private void offer(long key) {
-    if (heapSize < SHORT_LIST) {
-      int i = heapSize++;
-      heap[i] = key;
-      while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (heap[parent] >= heap[i]) {
-          break;
-        }
-        long t = heap[parent];
-        heap[parent] = heap[i];
-        heap[i] = t;
-        i = parent;
-      }
-    } else if (key < heap[0]) {
-      heap[0] = key;
-      int i = 0;
-      while (true) {
-        int l = 2 * i + 1;
-        if (l >= heapSize) {
-          break;
-        }
-        int big = l + 1 < heapSize && heap[l + 1] > heap[l] ? l + 1 : l;
-        if (heap[i] >= heap[big]) {
-          break;
-        }
-        long t = heap[big];
-        heap[big] = heap[i];
-        heap[i] = t;
-        i = big;
-      }
-    }
-  }
-
-  private void sortShortList() {
-    Arrays.sort(heap, 0, heapSize);
-    for (int k = 0; k < heapSize; k++) {
-      order[k] = (int) (heap[k] & INDEX_MASK);
-    }
+    return PrefillShortList.key(lvl, value, c);
   }
 
   /**
@@ -560,9 +483,9 @@ public final class LensScheduler implements BatchScheduler {
    */
   private void rescueIfOverloaded(double now, int prefillMax, double fullStepUs, boolean fcfs) {
     int n = 0;
-    for (int k = 0; k < heapSize && n < edf.length; k++) {
-      int c = order[k];
-      if (level[c] < 2) {
+    for (int k = 0; k < shortList.size() && n < edf.length; k++) {
+      int c = shortList.candidateAt(k);
+      if (!level[c].isDeferred()) {
         int at = n++;
         while (at > 0 && deadline[edf[at - 1]] > deadline[c]) {
           edf[at] = edf[at - 1];
@@ -598,31 +521,31 @@ public final class LensScheduler implements BatchScheduler {
       weights[j] = (int) Math.max(1, (remaining[c] + unit - 1) / unit);
       capacities[j] = (int) (capacities[j] / unit);
       // One SLO each; an admitted prefill breaks ties because its KV is already paid for.
-      values[j] = level[c] == 0 ? 1.001 : 1.0;
+      values[j] = level[c] == PrefillPriority.PROTECTED ? 1.001 : 1.0;
     }
     knapsack.solve(n, weights, capacities, values, chosen);
     boolean changed = false;
     for (int j = 0; j < n; j++) {
       if (!chosen[j]) {
         int c = edf[j];
-        level[c] = 2;
+        level[c] = PrefillPriority.DEFERRED;
         deferred.add(requestId[c]);
         changed = true;
       }
     }
     if (changed) {
-      for (int k = 0; k < heapSize; k++) {
-        heap[k] = key(order[k], fcfs);
+      for (int k = 0; k < shortList.size(); k++) {
+        shortList.rekey(k, key(shortList.candidateAt(k), fcfs));
       }
-      sortShortList();
+      shortList.sort();
     }
   }
 
   private void allocate(SchedulingContext ctx, int tokens, int maxSeqs, double watermark) {
     int left = tokens;
     boolean admitting = true;
-    for (int k = 0; k < heapSize && left > 0; k++) {
-      int c = order[k];
+    for (int k = 0; k < shortList.size() && left > 0; k++) {
+      int c = shortList.candidateAt(k);
       int take = Math.min(remaining[c], left);
       if (runIndex[c] >= 0) {
         int i = runIndex[c];
@@ -650,8 +573,8 @@ public final class LensScheduler implements BatchScheduler {
           continue;
         }
         left -= take;
-        for (int j = k + 1; j < heapSize; j++) {
-          int o = order[j];
+        for (int j = k + 1; j < shortList.size(); j++) {
+          int o = shortList.candidateAt(j);
           if (waitIndex[o] > w) {
             waitIndex[o]--;
           }
@@ -662,8 +585,8 @@ public final class LensScheduler implements BatchScheduler {
 
   private void grow() {
     int n = runIndex.length * 2;
-    if (n > INDEX_MASK) {
-      throw new IllegalStateException("more than " + INDEX_MASK + " requests in one engine");
+    if (n > PrefillShortList.MAX_CANDIDATES) {
+      throw new IllegalStateException("more than " + PrefillShortList.MAX_CANDIDATES + " requests in one engine");
     }
     runIndex = Arrays.copyOf(runIndex, n);
     waitIndex = Arrays.copyOf(waitIndex, n);

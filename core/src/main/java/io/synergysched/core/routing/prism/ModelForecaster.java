@@ -11,7 +11,6 @@ import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.baseline.RoutedPrefixIndex;
 import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +20,8 @@ import java.util.function.Function;
 /**
  * PRISM's forecaster: per engine an online {@link StepLatencyModel} (started from the class prior
  * fitted offline, learning from every step report that reaches the router) and a ledger of the
- * requests the router sent there, updated by the request events that reach it.
+ * requests the router sent there, updated by the request events that reach it. Per engine the
+ * parts are an {@link EngineStepModel}, an {@link EngineLedger} and a {@link QueueingCalibration}.
  *
  * <p>State of an engine at decision time {@code now}: the ledger gives the prefill work not yet
  * known to have finished (prompt tokens minus expected prefix hits) and the decodes known to be
@@ -96,38 +96,29 @@ public final class ModelForecaster implements SloForecaster {
   private final OutputLengthEstimator outputs;
   private final RoutedPrefixIndex prefixes = new RoutedPrefixIndex();
   private final Forecasts forecasts = new Forecasts();
-  private final Map<Long, Tracked> ledger = new HashMap<>();
+  /** Requests routed and not known to have finished, by id. */
+  private final Map<Long, Tracked> routedRequests = new HashMap<>();
   /** Engine that last turned each request away before its first token, until it is routed again. */
   private final Map<Long, Integer> shedBy = new HashMap<>();
   private Function<String, StepLatencyPrior> priors = c -> null;
+  private EngineState[] engines = new EngineState[0];
 
-  private StepLatencyModel[] models = new StepLatencyModel[0];
-  private boolean[] fromPrior = new boolean[0];
-  private int[] budget = new int[0];
-  private double[] horizonMs = new double[0];
-  private long[] pendingTokens = new long[0];
-  private int[] pendingCount = new int[0];
-  private long[] pendingBlocks = new long[0];
-  private int[] decoding = new int[0];
-  private long[] decodingPrompt = new long[0];
-  private double[] prefillRate = new double[0];
-  /** Requests routed per ms, EWMA with the same window as {@link #prefillRate}. */
-  private double[] requestRate = new double[0];
-  private double[] rateTime = new double[0];
-  private int[] kvTotal = new int[0];
-  private double[] referenceMs = new double[0];
-  /** Log of (observed / predicted) queueing delay before the first token, EWMA per engine. */
-  private double[] waitBias = new double[0];
-  /** Unloaded prefill time of the request forecast last, per engine (for the calibration). */
-  private double[] ownStepMs = new double[0];
-  private double[] rawWaitMs = new double[0];
-  /** Log of (observed / predicted) TPOT, EWMA per engine, from the completions the router sees. */
-  private double[] tpotBias = new double[0];
-  private double[] rawTpotMs = new double[0];
-  private long[] referenceVersion = new long[0];
-  private ArrayDeque<long[]>[] recent = newRecent(0);
-  private long[] recentTokens = new long[0];
-  private int[] recentCount = new int[0];
+  /** What the forecaster keeps about one engine. */
+  private static final class EngineState {
+    final EngineLedger ledger;
+    final QueueingCalibration calibration;
+    /** Null until the engine is first forecast, when its class (and so its prior) is known. */
+    EngineStepModel model;
+    /** Token budget the engine reported last; 0 before its first step report. */
+    int budget;
+    /** KV blocks of the engine, as its view gave them when it was first forecast. */
+    int kvTotal;
+
+    EngineState(double rateTauMs, double calibrationWeight) {
+      this.ledger = new EngineLedger(rateTauMs);
+      this.calibration = new QueueingCalibration(calibrationWeight);
+    }
+  }
 
   public ModelForecaster(PluginContext context) {
     this.defaultBudget = (int) context.number("token-budget", 8192, 1, 1 << 20);
@@ -165,11 +156,11 @@ public final class ModelForecaster implements SloForecaster {
   }
 
   @Override
-  public Forecasts forecast(RoutingRequest request, List<? extends EngineView> engines, Candidates c) {
+  public Forecasts forecast(RoutingRequest request, List<? extends EngineView> views, Candidates c) {
     if (forecasts.isFor(request.requestId(), request.arrivalTimeMs())) {
       return forecasts;
     }
-    int n = engines.size();
+    int n = views.size();
     ensure(n);
     forecasts.markFor(request.requestId(), request.arrivalTimeMs(), n);
     double now = request.arrivalTimeMs();
@@ -177,7 +168,7 @@ public final class ModelForecaster implements SloForecaster {
     Integer refused = shedBy.isEmpty() ? null : shedBy.get(request.requestId());
     for (int k = 0; k < c.size(); k++) {
       int i = c.engineAt(k);
-      forecastEngine(i, engines.get(i), request, now, out);
+      forecastEngine(i, views.get(i), request, now, out);
       if (refused != null && refused == i) {
         forecasts.ttftMs[i] = Double.POSITIVE_INFINITY;
       }
@@ -186,11 +177,13 @@ public final class ModelForecaster implements SloForecaster {
   }
 
   private void forecastEngine(int i, EngineView view, RoutingRequest r, double now, double out) {
-    StepLatencyModel m = model(i, view);
+    EngineState e = engines[i];
+    EngineStepModel m = model(i, e, view);
+    EngineLedger engineLedger = e.ledger;
     Forecasts f = forecasts;
-    f.inFlight[i] = pendingCount[i] + decoding[i];
-    f.reliable[i] = fromPrior[i] || m.isWarm();
-    int b = budget[i] > 0 ? budget[i] : defaultBudget;
+    f.inFlight[i] = engineLedger.inFlight();
+    f.reliable[i] = m.reliable();
+    int b = e.budget > 0 ? e.budget : defaultBudget;
     long[] hashes = r.prefixHashes();
     int cached = 0;
     if (hashes.length > 0) {
@@ -201,41 +194,28 @@ public final class ModelForecaster implements SloForecaster {
     int prefill = r.promptTokens() - cached;
 
     // State now, from the ledger as of the horizon plus the work done since.
-    double elapsed = Math.max(0, now - horizonMs[i]);
-    double meanPrompt = decoding[i] > 0 ? (double) decodingPrompt[i] / decoding[i] : r.promptTokens();
-    double d0 = decoding[i];
+    double meanPrompt = engineLedger.meanDecodingPrompt(r.promptTokens());
+    double d0 = engineLedger.decoding();
     double ctx0 = d0 * (meanPrompt + out / 2);
-    double stepD = step(m, 0, d0, ctx0);
+    double stepD = m.stepMs(0, d0, ctx0);
     int chunk = (int) Math.max(1, b - d0);
-    double fullStep = step(m, chunk, d0, ctx0);
-    // Fluid replay since the horizon: the backlog known at h, plus each request routed after h at
-    // its arrival, drained at the engine's full-budget prefill rate. O(requests routed since h).
-    long old = pendingTokens[i] - recentTokens[i];
-    int oldCount = pendingCount[i] - recentCount[i];
+    double fullStep = m.stepMs(chunk, d0, ctx0);
     double rateTok = chunk / fullStep;
-    double backlog = old;
-    double t = horizonMs[i];
+    double elapsed;
+    double backlog;
+    double converted;
     if (responseFeed) {
       // The ledger is current: nothing to replay, nothing to decay.
       elapsed = 0;
-      t = Double.NEGATIVE_INFINITY;
+      backlog = engineLedger.pendingTokens();
+      converted = 0;
+    } else {
+      // Fluid replay since the horizon h, at the engine's full-budget prefill rate: the backlog
+      // known at h drains, the requests routed after h join it as they arrived.
+      elapsed = Math.max(0, now - engineLedger.horizonMs());
+      backlog = engineLedger.backlogReplayedTo(now, rateTok);
+      converted = engineLedger.pendingStartedWith(backlog);
     }
-    for (long[] e : (responseFeed ? EMPTY : recent[i])) {
-      double te = Double.longBitsToDouble(e[0]);
-      if (t > Double.NEGATIVE_INFINITY) {
-        backlog = Math.max(0, backlog - (te - t) * rateTok);
-      }
-      backlog += e[1];
-      t = te;
-    }
-    if (t > Double.NEGATIVE_INFINITY) {
-      backlog = Math.max(0, backlog - (now - t) * rateTok);
-    }
-    if (responseFeed) {
-      backlog = pendingTokens[i];
-    }
-    double inTotal = old + recentTokens[i];
-    double converted = inTotal > 0 && !responseFeed ? (oldCount + recentCount[i]) * (inTotal - backlog) / inTotal : 0;
     double residual = outputs.meanRemainingOfRunning();
     double decayed = d0 * Math.max(0, 1 - elapsed / (stepD * residual));
     double decodes = decayed + converted;
@@ -243,87 +223,66 @@ public final class ModelForecaster implements SloForecaster {
     double queue = backlog;
 
     // TTFT: chunked prefill of the queue plus this prompt at the engine's budget.
-    double dStep = step(m, 0, decodes, ctx);
+    double dStep = m.stepMs(0, decodes, ctx);
     double c1 = Math.max(1, b - decodes);
     double total = queue + prefill;
     double fullSteps = Math.floor((total - 1) / c1);
     double lastChunk = total - fullSteps * c1;
     double busyRemainder = queue > 0 || decodes >= 1 ? dStep / 2 : 0;
-    double ttft = busyRemainder + fullSteps * step(m, c1, decodes, ctx) + step(m, lastChunk, decodes, ctx);
+    double ttft = busyRemainder + fullSteps * m.stepMs(c1, decodes, ctx) + m.stepMs(lastChunk, decodes, ctx);
     // KV: the queue holds blocks once admitted; beyond capacity it waits for decodes to finish.
-    int kvCapacity = kvTotal[i] > 0 ? kvTotal[i] : view.kvBlocksTotal();
-    double queueBlocks = pendingTokens[i] > 0 ? pendingBlocks[i] * (queue / pendingTokens[i]) : 0;
+    int kvCapacity = e.kvTotal > 0 ? e.kvTotal : view.kvBlocksTotal();
+    long pendingTokens = engineLedger.pendingTokens();
+    double queueBlocks = pendingTokens > 0 ? engineLedger.pendingBlocks() * (queue / pendingTokens) : 0;
     double ownBlocks = Math.ceil((r.promptTokens() + 1.0) / kvBlockTokens);
     double runningBlocks = decodes * Math.ceil((meanPrompt + out / 2) / kvBlockTokens);
     double need = runningBlocks + queueBlocks + ownBlocks - kvCapacity;
     f.kvShare[i] = kvCapacity > 0
-        ? (view.kvBlocksUsed() + Math.ceil((double) recentTokens[i] / kvBlockTokens) + ownBlocks) / kvCapacity : 1;
+        ? (view.kvBlocksUsed() + Math.ceil((double) engineLedger.recentTokens() / kvBlockTokens) + ownBlocks) / kvCapacity : 1;
     if (need > 0) {
       double freedPerStep = decodes > 0 ? decodes / residual * Math.ceil((meanPrompt + residual) / kvBlockTokens) : 0;
       double waitMs = freedPerStep > 0 ? need / freedPerStep * dStep : Double.POSITIVE_INFINITY;
-      ttft = Math.max(ttft, waitMs + step(m, prefill, decodes, ctx));
+      ttft = Math.max(ttft, waitMs + m.stepMs(prefill, decodes, ctx));
     }
     // Closed-loop calibration: the queueing part of the forecast (beyond this request's own
     // prefill on an idle engine) is scaled by what the engine's first tokens showed so far.
-    double own = step(m, prefill, 0, 0);
+    double own = m.stepMs(prefill, 0, 0);
     double wait = Math.max(0, ttft - own);
-    ownStepMs[i] = own;
-    rawWaitMs[i] = wait;
-    f.ttftMs[i] = own + wait * Math.exp(waitBias[i]);
+    f.ttftMs[i] = e.calibration.ttftMs(own, wait);
 
     // TPOT: decode step with this request added, inflated by the prefill share of the engine.
     double ctxWith = ctx + r.promptTokens() + out / 2;
-    double d1 = step(m, 0, decodes + 1, ctxWith);
-    double marginal = (step(m, 512, decodes + 1, ctxWith) - d1) / 512;
-    double rate = rateAt(i, now) + prefill / rateTauMs;
+    double d1 = m.stepMs(0, decodes + 1, ctxWith);
+    double marginal = (m.stepMs(512, decodes + 1, ctxWith) - d1) / 512;
+    double rate = engineLedger.prefillRateAt(now) + prefill / rateTauMs;
     double rho = marginal * rate;
     double meanTpot = rho < 0.95 ? d1 / (1 - rho) : d1 * 20;
     // Tail for short outputs: TPOT is a mean over few steps, so one prefill step landing in the
     // request's decode window adds (spike / (out - 1)) with the probability that another request
     // arrives within the window. The mean above spreads that spike; a short decode cannot.
-    double reqRate = requestRate[i] * Math.exp(-Math.max(0, now - rateTime[i]) / rateTauMs);
-    double meanRouted = reqRate > 0 ? rateAt(i, now) / reqRate : 0;
+    double reqRate = engineLedger.requestRateAt(now);
+    double meanRouted = reqRate > 0 ? engineLedger.prefillRateAt(now) / reqRate : 0;
     double typicalSpike = marginal * Math.min(meanRouted, b);
     double window = Math.max(1, out - 1) * meanTpot;
     double pHit = 1 - Math.exp(-reqRate * window);
     double tpotRaw = meanTpot + pHit * typicalSpike / Math.max(1, out - 1) * Math.min(1, (out - 1) / 8.0 + 0.5);
-    rawTpotMs[i] = tpotRaw;
-    f.tpotMs[i] = tpotRaw * Math.exp(tpotBias[i]);
+    f.tpotMs[i] = e.calibration.tpotMs(tpotRaw);
 
     // Harm: what every running decode pays per token for this request.
-    double spike = Math.max(0, step(m, Math.min(prefill, b), decodes, ctx) - dStep);
+    double spike = Math.max(0, m.stepMs(Math.min(prefill, b), decodes, ctx) - dStep);
     f.harmMs[i] = decodes * ((d1 - dStep) + spike / out);
-    f.referenceStepMs[i] = reference(i, m);
+    f.referenceStepMs[i] = m.referenceStepMs();
   }
 
-  private static double step(StepLatencyModel m, double prefill, double decodes, double ctx) {
-    int p = (int) Math.ceil(prefill);
-    int d = (int) Math.round(decodes);
-    long sq = (long) p * p;
-    return m.predictUs(p, p > 0 ? 1 : 0, sq, 0L, 0L, d, (long) ctx) / 1000.0;
-  }
-
-  private double reference(int i, StepLatencyModel m) {
-    if (referenceVersion[i] != m.modelVersion() + 1) {
-      referenceMs[i] = step(m, 0, 32, 32 * 1024);
-      referenceVersion[i] = m.modelVersion() + 1;
-    }
-    return referenceMs[i];
-  }
-
-  private double rateAt(int i, double now) {
-    return prefillRate[i] * Math.exp(-Math.max(0, now - rateTime[i]) / rateTauMs);
-  }
-
-  private StepLatencyModel model(int i, EngineView view) {
-    if (models[i] == null) {
+  private EngineStepModel model(int i, EngineState e, EngineView view) {
+    if (e.model == null) {
       StepLatencyPrior prior = priors.apply(StepLatencyPrior.classKey(view.gpu(), view.model(), view.tensorParallel()));
-      models[i] = prior == null ? StepLatencyModel.cold(config) : StepLatencyModel.fromPrior(prior, config);
-      fromPrior[i] = prior != null;
-      kvTotal[i] = view.kvBlocksTotal();
+      e.model = new EngineStepModel(
+          prior == null ? StepLatencyModel.cold(config) : StepLatencyModel.fromPrior(prior, config), prior != null);
+      e.kvTotal = view.kvBlocksTotal();
       prefixes.ensureEngine(i, Math.max(1, (int) ((long) view.kvBlocksTotal() * kvBlockTokens / 512)));
     }
-    return models[i];
+    return e.model;
   }
 
   @Override
@@ -335,23 +294,16 @@ public final class ModelForecaster implements SloForecaster {
       return;
     }
     ensure(engine + 1);
+    EngineState e = engines[engine];
     double cachedShare = forecasts.isFor(r.requestId(), r.arrivalTimeMs()) ? forecasts.cachedShare[engine] : 0;
     int prefill = Math.max(1, (int) Math.round(r.promptTokens() * (1 - cachedShare)));
     int blocks = (int) Math.ceil((r.promptTokens() + 1.0) / kvBlockTokens);
     boolean known = forecasts.isFor(r.requestId(), r.arrivalTimeMs());
-    ledger.put(r.requestId(), new Tracked(engine, r.promptTokens(), prefill, blocks, r.arrivalTimeMs(),
-        known ? rawWaitMs[engine] : Double.NaN, known ? ownStepMs[engine] : Double.NaN,
-        known ? rawTpotMs[engine] : Double.NaN, r.sloTtftMs()));
-    pendingTokens[engine] += prefill;
-    pendingCount[engine]++;
-    pendingBlocks[engine] += blocks;
-    recent[engine].addLast(new long[] {Double.doubleToLongBits(r.arrivalTimeMs()), prefill});
-    recentTokens[engine] += prefill;
-    recentCount[engine]++;
-    double decay = Math.exp(-Math.max(0, r.arrivalTimeMs() - rateTime[engine]) / rateTauMs);
-    requestRate[engine] = requestRate[engine] * decay + 1 / rateTauMs;
-    prefillRate[engine] = rateAt(engine, r.arrivalTimeMs()) + prefill / rateTauMs;
-    rateTime[engine] = r.arrivalTimeMs();
+    QueueingCalibration calibration = e.calibration;
+    routedRequests.put(r.requestId(), new Tracked(engine, r.promptTokens(), prefill, blocks, r.arrivalTimeMs(),
+        known ? calibration.lastRawWaitMs() : Double.NaN, known ? calibration.lastOwnStepMs() : Double.NaN,
+        known ? calibration.lastRawTpotMs() : Double.NaN, r.sloTtftMs()));
+    e.ledger.routed(r.arrivalTimeMs(), prefill, blocks);
     if (r.prefixHashes().length > 0) {
       prefixes.record(engine, r.prefixHashes(), 1);
     }
@@ -360,22 +312,14 @@ public final class ModelForecaster implements SloForecaster {
   @Override
   public void onStepVisible(int engine, StepObservation step) {
     ensure(engine + 1);
-    if (models[engine] != null) {
-      models[engine].learn(step);
+    EngineState e = engines[engine];
+    if (e.model != null) {
+      e.model.learn(step);
     }
     if (step.tokenBudget() > 0) {
-      budget[engine] = step.tokenBudget();
+      e.budget = step.tokenBudget();
     }
-    double end = step.startTimeMs() + step.durationUs() / 1000.0;
-    if (end > horizonMs[engine]) {
-      horizonMs[engine] = end;
-      ArrayDeque<long[]> q = recent[engine];
-      while (!q.isEmpty() && Double.longBitsToDouble(q.peekFirst()[0]) <= end) {
-        long[] e = q.pollFirst();
-        recentTokens[engine] -= e[1];
-        recentCount[engine]--;
-      }
-    }
+    e.ledger.stepVisible(step.startTimeMs() + step.durationUs() / 1000.0);
   }
 
   @Override
@@ -393,29 +337,28 @@ public final class ModelForecaster implements SloForecaster {
   }
 
   private void updateLedger(RequestObservation event) {
-    Tracked t = ledger.get(event.requestId());
+    Tracked t = routedRequests.get(event.requestId());
     if (t == null) {
       return;
     }
+    EngineLedger engineLedger = engines[t.engine].ledger;
     switch (event.type()) {
       case FIRST_TOKEN -> {
         if (t.phase == Phase.PENDING) {
           calibrate(t, event.timeMs());
           t.firstTokenMs = event.timeMs();
-          leavePending(t);
+          engineLedger.leftPending(t.prefillTokens, t.blocks);
           t.phase = Phase.DECODING;
-          decoding[t.engine]++;
-          decodingPrompt[t.engine] += t.promptTokens;
+          engineLedger.startedDecoding(t.promptTokens);
         }
       }
       case FINISHED -> {
         if (t.phase == Phase.PENDING) {
-          leavePending(t);
+          engineLedger.leftPending(t.prefillTokens, t.blocks);
         } else {
-          decoding[t.engine]--;
-          decodingPrompt[t.engine] -= t.promptTokens;
+          engineLedger.stoppedDecoding(t.promptTokens);
         }
-        ledger.remove(event.requestId());
+        routedRequests.remove(event.requestId());
         outputs.learn(t.promptTokens, event.generatedTokens());
         calibrateTpot(t, event);
       }
@@ -423,30 +366,27 @@ public final class ModelForecaster implements SloForecaster {
         if (t.phase == Phase.PENDING) {
           calibrateRejected(t, event.timeMs());
           shedBy.put(event.requestId(), t.engine);
-          leavePending(t);
+          engineLedger.leftPending(t.prefillTokens, t.blocks);
         } else {
-          decoding[t.engine]--;
-          decodingPrompt[t.engine] -= t.promptTokens;
+          engineLedger.stoppedDecoding(t.promptTokens);
         }
-        ledger.remove(event.requestId());
+        routedRequests.remove(event.requestId());
       }
       default -> { }
     }
   }
 
   /**
-   * Learns the bias of the queueing forecast from one observed first token: EWMA (weight
-   * {@code calibration-weight}, default 0.05; 0 turns calibration off) of log((observed wait + 50 ms) / (predicted wait + 50 ms)); the
-   * 50 ms keep near-idle engines from dominating with noise. Clipped to a factor of 8 either way.
+   * Learns the bias of the queueing forecast from one observed first token (see
+   * {@link QueueingCalibration}; weight {@code calibration-weight}, default 0.05, 0 turns
+   * calibration off). Requests routed without a forecast of their engine teach nothing.
    */
   private void calibrate(Tracked t, double firstTokenMs) {
     if (Double.isNaN(t.predictedWaitMs)) {
       return;
     }
     double observedWait = Math.max(0, firstTokenMs - t.routedAtMs - t.ownStepMs);
-    double sample = Math.log((observedWait + 50) / (t.predictedWaitMs + 50));
-    double b = waitBias[t.engine] + calibrationWeight * (sample - waitBias[t.engine]);
-    waitBias[t.engine] = Math.max(-LOG8, Math.min(LOG8, b));
+    engines[t.engine].calibration.learnWait(observedWait, t.predictedWaitMs);
   }
 
   /**
@@ -465,7 +405,7 @@ public final class ModelForecaster implements SloForecaster {
     calibrate(t, Math.max(rejectedMs, t.routedAtMs + t.ttftTargetMs));
   }
 
-  /** As {@link #calibrate} for TPOT: log(observed / predicted mean step over the decode). */
+  /** As {@link #calibrate} for TPOT: observed against predicted mean step over the decode. */
   private void calibrateTpot(Tracked t, RequestObservation finished) {
     if (Double.isNaN(t.predictedTpotMs) || Double.isNaN(t.firstTokenMs) || finished.generatedTokens() < 2
         || !(t.predictedTpotMs > 0)) {
@@ -475,58 +415,18 @@ public final class ModelForecaster implements SloForecaster {
     if (!(observed > 0)) {
       return;
     }
-    double sample = Math.log(observed / t.predictedTpotMs);
-    double b = tpotBias[t.engine] + calibrationWeight * (sample - tpotBias[t.engine]);
-    tpotBias[t.engine] = Math.max(-LOG8, Math.min(LOG8, b));
-  }
-
-  private static final double LOG8 = Math.log(8);
-
-  private void leavePending(Tracked t) {
-    pendingTokens[t.engine] -= t.prefillTokens;
-    pendingCount[t.engine]--;
-    pendingBlocks[t.engine] -= t.blocks;
-  }
-
-  private static final ArrayDeque<long[]> EMPTY = new ArrayDeque<>();
-
-  @SuppressWarnings("unchecked")
-  private static ArrayDeque<long[]>[] newRecent(int n) {
-    return new ArrayDeque[n];
+    engines[t.engine].calibration.learnTpot(observed, t.predictedTpotMs);
   }
 
   private void ensure(int n) {
-    if (models.length >= n) {
+    if (engines.length >= n) {
       return;
     }
-    int size = Math.max(n, models.length * 2);
-    int old = models.length;
-    models = Arrays.copyOf(models, size);
-    fromPrior = Arrays.copyOf(fromPrior, size);
-    budget = Arrays.copyOf(budget, size);
-    horizonMs = Arrays.copyOf(horizonMs, size);
-    pendingTokens = Arrays.copyOf(pendingTokens, size);
-    pendingCount = Arrays.copyOf(pendingCount, size);
-    pendingBlocks = Arrays.copyOf(pendingBlocks, size);
-    decoding = Arrays.copyOf(decoding, size);
-    decodingPrompt = Arrays.copyOf(decodingPrompt, size);
-    prefillRate = Arrays.copyOf(prefillRate, size);
-    requestRate = Arrays.copyOf(requestRate, size);
-    rateTime = Arrays.copyOf(rateTime, size);
-    kvTotal = Arrays.copyOf(kvTotal, size);
-    referenceMs = Arrays.copyOf(referenceMs, size);
-    waitBias = Arrays.copyOf(waitBias, size);
-    ownStepMs = Arrays.copyOf(ownStepMs, size);
-    rawWaitMs = Arrays.copyOf(rawWaitMs, size);
-    tpotBias = Arrays.copyOf(tpotBias, size);
-    rawTpotMs = Arrays.copyOf(rawTpotMs, size);
-    referenceVersion = Arrays.copyOf(referenceVersion, size);
-    recentTokens = Arrays.copyOf(recentTokens, size);
-    recentCount = Arrays.copyOf(recentCount, size);
-    recent = Arrays.copyOf(recent, size);
+    int size = Math.max(n, engines.length * 2);
+    int old = engines.length;
+    engines = Arrays.copyOf(engines, size);
     for (int i = old; i < size; i++) {
-      recent[i] = new ArrayDeque<>();
-      horizonMs[i] = Double.NEGATIVE_INFINITY;
+      engines[i] = new EngineState(rateTauMs, calibrationWeight);
     }
     forecasts.size(size);
   }

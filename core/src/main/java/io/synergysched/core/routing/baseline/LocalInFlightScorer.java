@@ -5,6 +5,7 @@ import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.routing.ScoreNormalization;
 import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.RequestPhase;
 import java.util.List;

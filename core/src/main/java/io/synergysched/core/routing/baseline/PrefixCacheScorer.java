@@ -4,6 +4,7 @@ import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.RoutedPrefixIndex;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
 import java.util.List;

@@ -8,7 +8,7 @@ import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
-import io.synergysched.core.routing.baseline.RoutedPrefixIndex;
+import io.synergysched.core.routing.RoutedPrefixIndex;
 import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 import java.util.ArrayDeque;

@@ -3,7 +3,7 @@ package io.synergysched.core.routing.prism;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.RoutingRequest;
-import io.synergysched.core.routing.baseline.ScoreNormalization;
+import io.synergysched.core.routing.ScoreNormalization;
 
 /**
  * Predicted SLO headroom: {@code h = min(1 - TTFT/target, 1 - TPOT/target)}, the slack of the

@@ -31,10 +31,7 @@ class CoreIsPureJavaTest {
 
   @Test
   void shouldNotDependOnKafkaOrAvroWhenCompiled() {
-    JavaClasses core =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.synergysched.core");
+    JavaClasses core = mainClasses("io.synergysched.core");
 
     assertThat(core).isNotEmpty();
     noDependencyOn(FORBIDDEN).check(core);
@@ -42,10 +39,7 @@ class CoreIsPureJavaTest {
 
   @Test
   void shouldKeepRoutingPluginPackagesApartWhenCompiled() {
-    JavaClasses core =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.synergysched.core.routing");
+    JavaClasses core = mainClasses("io.synergysched.core.routing");
 
     assertThat(core.containPackage("io.synergysched.core.routing.prism")).isTrue();
     assertThat(core.containPackage("io.synergysched.core.routing.baseline")).isTrue();
@@ -90,6 +84,12 @@ class CoreIsPureJavaTest {
         .because("routing.prism and routing.baseline are peer plugin packages; code both use (a score"
             + " normalization, the routed-prefix index) belongs in io.synergysched.core.routing, next to"
             + " the plugin SPI");
+  }
+
+  private static JavaClasses mainClasses(String rootPackage) {
+    return new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages(rootPackage);
   }
 
   private static ArchRule noDependencyOn(String... packages) {

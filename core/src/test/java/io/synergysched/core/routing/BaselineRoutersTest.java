@@ -102,7 +102,7 @@ class BaselineRoutersTest {
   void shouldKeepExactlyTheSampleSizeWhenMoreCandidatesRemain() {
     RoutingProfile p = RoutingProfile.parse("s", java.util.Map.of("picker", "max-score"));
     PluginContext context = new PluginContext(RoutingProfile.parse("s", java.util.Map.of(
-        "picker", "max-score", "sample-size", "5")), java.util.Map.of());
+        "picker", "max-score", "sample-candidates.sample-size", "5")), "sample-candidates", java.util.Map.of());
     CandidateFilter f = new io.synergysched.core.routing.baseline.CandidateSampleFilter(context);
     Candidates c = new Candidates();
     List<TestEngine> many = new java.util.ArrayList<>();

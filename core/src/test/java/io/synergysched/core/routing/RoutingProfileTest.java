@@ -24,11 +24,11 @@ class RoutingProfileTest {
         "profile.x.scorers", "queue:2, kv-cache-utilization:2,prefix-cache:3",
         "profile.x.picker", "max-score",
         "profile.x.admission", "shed",
-        "profile.x.seed", "5")).get("x");
+        "profile.x.max-score.seed", "5")).get("x");
     assertEquals(3, p.scorers().size());
     assertEquals(3.0, p.scorers().get(2).weight());
     assertTrue(p.shedWhenEmpty());
-    assertEquals("5", p.params().get("seed"));
+    assertEquals("5", p.params().get("max-score.seed"));
   }
 
   @Test
@@ -54,9 +54,10 @@ class RoutingProfileTest {
 
   @Test
   void shouldFailNamingTheKeyWhenAParameterIsReadByNoPlugin() {
-    RoutingProfile p = RoutingProfile.parseAll(props("profile.x.picker", "max-score", "profile.x.sead", "1")).get("x");
+    RoutingProfile p = RoutingProfile.parseAll(props("profile.x.picker", "max-score", "profile.x.random.seed", "1"))
+        .get("x");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ProfileRouter(p, Map.of()));
-    assertTrue(e.getMessage().contains("profile.x.sead"), e.getMessage());
+    assertTrue(e.getMessage().contains("profile.x.random.seed"), e.getMessage());
   }
 
   @Test

@@ -34,7 +34,7 @@ class PrismLensRouterTest {
   private static ModelForecaster forecaster(Map<String, String> params) {
     Map<String, String> p = new HashMap<>(Map.of("scorers", "slo-headroom:1", "picker", "max-score"));
     p.putAll(params);
-    ModelForecaster f = new ModelForecaster(new PluginContext(RoutingProfile.parse("t", p), new HashMap<>()));
+    ModelForecaster f = new ModelForecaster(new PluginContext(RoutingProfile.parse("t", p), ModelForecaster.TYPE, Map.of()));
     f.useEngineClassPriors(PRIORS::get);
     return f;
   }
@@ -86,7 +86,7 @@ class PrismLensRouterTest {
   void shouldRaiseTheWaitForecastOfAnEngineThatShedsWhatItWasSent() {
     List<TestEngine> engines = List.of(new TestEngine("e0", "a100"), new TestEngine("e1", "a100"));
     ModelForecaster learning = forecaster(Map.of());
-    ModelForecaster blind = forecaster(Map.of("reject-feedback", "0"));
+    ModelForecaster blind = forecaster(Map.of("prism-forecaster.reject-feedback", "false"));
     Candidates c = all(2);
     for (ModelForecaster f : List.of(learning, blind)) {
       for (int i = 0; i < 40; i++) {

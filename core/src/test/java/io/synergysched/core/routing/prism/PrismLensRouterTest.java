@@ -12,24 +12,18 @@ import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingProfile;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.TestEngine;
+import io.synergysched.core.routing.TestPriors;
 import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.RequestPhase;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** PRISM with engines whose scheduler sheds (LENS): KV headroom, rejection feedback, retries. */
 class PrismLensRouterTest {
 
-  private static final Map<String, StepLatencyPrior> PRIORS = new HashMap<>();
-
-  @BeforeAll
-  static void fitPriors() {
-    PRIORS.put(StepLatencyPrior.classKey("a100", "llama-2-7b", 1), PrismRouterTest.prior("a100", 1.0));
-    PRIORS.put(StepLatencyPrior.classKey("h100", "llama-2-7b", 1), PrismRouterTest.prior("h100", 0.5));
-  }
+  private static final Map<String, StepLatencyPrior> PRIORS = TestPriors.A100_AND_H100;
 
   private static ModelForecaster forecaster(Map<String, String> params) {
     Map<String, String> p = new HashMap<>(Map.of("scorers", "slo-headroom:1", "picker", "max-score"));

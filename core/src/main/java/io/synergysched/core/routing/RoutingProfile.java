@@ -1,9 +1,9 @@
 package io.synergysched.core.routing;
 
+import io.synergysched.core.setting.ProfileProperties;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +55,6 @@ public record RoutingProfile(
   public record WeightedScorer(String type, double weight) {}
 
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-  private static final String EXTENDS = "extends";
   private static final Set<String> PROFILE_KEYS = Set.of("filters", "scorers", "picker", "admission");
 
   public RoutingProfile {
@@ -77,25 +76,9 @@ public record RoutingProfile(
    * @throws IllegalArgumentException naming the bad key
    */
   public static Map<String, RoutingProfile> parseAll(Properties properties) {
-    Map<String, Map<String, String>> byProfile = new TreeMap<>();
-    for (String key : properties.stringPropertyNames()) {
-      if (!key.startsWith("profile.")) {
-        throw new IllegalArgumentException("unknown routing key '" + key + "' (keys start with profile.NAME.)");
-      }
-      String rest = key.substring("profile.".length());
-      int dot = rest.indexOf('.');
-      if (dot <= 0 || dot == rest.length() - 1) {
-        throw new IllegalArgumentException("routing key '" + key + "' must be profile.NAME.SETTING");
-      }
-      byProfile.computeIfAbsent(rest.substring(0, dot), k -> new TreeMap<>())
-          .put(rest.substring(dot + 1), properties.getProperty(key).trim());
-    }
     Map<String, RoutingProfile> profiles = new LinkedHashMap<>();
-    for (String name : byProfile.keySet()) {
-      Set<String> inherited = new HashSet<>();
-      Map<String, String> settings = resolve(name, byProfile, new LinkedHashSet<>(), inherited);
-      profiles.put(name, parse(name, settings, inherited));
-    }
+    ProfileProperties.read(properties, "profile").forEach((name, p) ->
+        profiles.put(name, parse(name, p.settings(), p.inherited())));
     return profiles;
   }
 
@@ -104,35 +87,11 @@ public record RoutingProfile(
    * needs the other profiles, so only {@link #parseAll} takes it.
    */
   public static RoutingProfile parse(String name, Map<String, String> settings) {
-    if (settings.containsKey(EXTENDS)) {
-      throw new IllegalArgumentException("profile." + name + "." + EXTENDS
+    if (settings.containsKey(ProfileProperties.EXTENDS)) {
+      throw new IllegalArgumentException("profile." + name + "." + ProfileProperties.EXTENDS
           + ": a profile extends another among the profiles read together (parseAll)");
     }
     return parse(name, settings, Set.of());
-  }
-
-  /** The settings of {@code name} with those of the profiles it extends under them. */
-  private static Map<String, String> resolve(String name, Map<String, Map<String, String>> all,
-      LinkedHashSet<String> chain, Set<String> inherited) {
-    if (!chain.add(name)) {
-      throw new IllegalArgumentException("profile." + chain.iterator().next() + "." + EXTENDS
-          + ": profiles extend each other in a cycle " + String.join(" -> ", chain) + " -> " + name);
-    }
-    Map<String, String> own = all.get(name);
-    String parent = own.get(EXTENDS);
-    Map<String, String> resolved = new TreeMap<>();
-    if (parent != null) {
-      if (!all.containsKey(parent)) {
-        throw new IllegalArgumentException("profile." + name + "." + EXTENDS + ": unknown profile '" + parent
-            + "', known: " + String.join(", ", all.keySet()));
-      }
-      resolved.putAll(resolve(parent, all, chain, new HashSet<>()));
-      inherited.addAll(resolved.keySet());
-    }
-    resolved.putAll(own);
-    inherited.removeAll(own.keySet());
-    resolved.remove(EXTENDS);
-    return resolved;
   }
 
   private static RoutingProfile parse(String name, Map<String, String> settings, Set<String> inheritedKeys) {

@@ -96,11 +96,6 @@ public final class PluginContext {
     return parameter.under(prefix(assembly.profile) + component + ".").read(assembly.byFullKey);
   }
 
-  /** The full configuration key of one of this plugin's parameters, for messages. */
-  public String fullKeyOf(Setting<?> parameter) {
-    return prefix(assembly.profile) + component + "." + parameter.key();
-  }
-
   /**
    * The shared component of registered type {@code componentType} (kind
    * {@link RoutingPluginRegistry.Kind#SHARED_COMPONENT}) under the API {@code api}, created on

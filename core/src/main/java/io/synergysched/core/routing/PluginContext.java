@@ -1,101 +1,132 @@
 package io.synergysched.core.routing;
 
-import java.util.LinkedHashMap;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
- * What a plugin factory gets: its profile's parameters (typed, failing fast with the full key
- * name) and components shared by the plugins of one router instance (for example the PRISM
- * forecaster that the feasibility filter and the headroom scorer both read). Single-threaded, used
- * only while the router is built.
+ * What one plugin instance gets when it is built: its own parameters, typed, from the keys
+ * {@code profile.NAME.TYPE.KEY} of its profile (only the ones its type declares in
+ * {@link RoutingPluginRegistry#parameters}), and the components shared by the plugins of one
+ * router (for example the PRISM forecaster that the feasibility filter and the headroom scorer
+ * both read), each with parameters of its own under its type. Single-threaded, used only while
+ * the router is built.
  */
 public final class PluginContext {
 
-  private final RoutingProfile profile;
-  private final Map<Class<?>, Object> shared;
-  private final Set<String> read = new HashSet<>();
+  /** State shared by the contexts of one router's plugins. */
+  private static final class Assembly {
+    final RoutingProfile profile;
+    final Map<Class<?>, Object> shared;
+    /** Parameter values by full key, {@code profile.NAME.TYPE.KEY}. */
+    final Map<String, String> byFullKey = new TreeMap<>();
+    /** Types (plugins and shared components) some plugin of the router uses. */
+    final Set<String> used = new HashSet<>();
 
-  /** @param shared components pre-supplied by the host (e.g. the simulator's oracle forecaster) */
-  public PluginContext(RoutingProfile profile, Map<Class<?>, Object> shared) {
-    this.profile = profile;
-    this.shared = new LinkedHashMap<>(shared);
+    Assembly(RoutingProfile profile, Map<Class<?>, Object> shared) {
+      this.profile = profile;
+      this.shared = new LinkedHashMap<>(shared);
+      profile.params().forEach((key, value) -> byFullKey.put(prefix(profile) + key, value));
+    }
   }
 
-  public RoutingProfile profile() {
-    return profile;
+  private final Assembly assembly;
+  private final String component;
+  private final Settings parameters;
+
+  private PluginContext(Assembly assembly, String component, Settings parameters) {
+    this.assembly = assembly;
+    this.component = component;
+    this.parameters = parameters;
   }
 
   /**
-   * The component of {@code type} shared by this router's plugins, created on first use. A shared
-   * component that is itself a {@link RoutingPlugin} gets the router's callbacks once, before the
-   * plugins that use it; plugins must not forward callbacks to it.
+   * The context of one plugin built on its own (tests, tools): its parameters from
+   * {@code profile}, checked against the declarations of {@code component}.
+   *
+   * @param component the plugin's registered type
+   * @param shared components pre-supplied by the host (e.g. a fixed forecaster)
+   * @throws IllegalArgumentException naming the full key of an unknown or bad parameter
    */
+  public PluginContext(RoutingProfile profile, String component, Map<Class<?>, Object> shared) {
+    this(new Assembly(profile, shared), component, RoutingPluginRegistry.parameters(component));
+    checkParameters(profile, component);
+  }
+
+  /** The context a router's plugins are built from; {@link #forComponent} gives each its own. */
+  static PluginContext forRouter(RoutingProfile profile, Map<Class<?>, Object> shared) {
+    checkParameters(profile, null);
+    return new PluginContext(new Assembly(profile, shared), null, Settings.of());
+  }
+
+  /** The context of the plugin or shared component {@code type} of the same router. */
+  PluginContext forComponent(String type) {
+    assembly.used.add(type);
+    return new PluginContext(assembly, type, RoutingPluginRegistry.parameters(type));
+  }
+
+  public RoutingProfile profile() {
+    return assembly.profile;
+  }
+
+  /** The registered type this context is for. */
+  public String component() {
+    return component;
+  }
+
+  /**
+   * This plugin's value of {@code parameter}, one of its type's declared parameters: the profile's
+   * {@code profile.NAME.TYPE.KEY}, else the declared default.
+   *
+   * @throws IllegalArgumentException naming the full key when the value is bad
+   * @throws IllegalStateException when the type does not declare {@code parameter}
+   */
+  public <T> T get(Setting<T> parameter) {
+    if (parameters.get(parameter.key()) != parameter) {
+      throw new IllegalStateException(component + " reads '" + parameter.key()
+          + "', which is not in its declared parameters " + parameters.keys());
+    }
+    return parameter.under(prefix(assembly.profile) + component + ".").read(assembly.byFullKey);
+  }
+
+  /**
+   * The shared component of registered type {@code componentType} (kind
+   * {@link RoutingPluginRegistry.Kind#SHARED_COMPONENT}) under the API {@code api}, created on
+   * first use from its own parameters ({@code profile.NAME.COMPONENT-TYPE.KEY}) unless the host
+   * supplied one. A shared component gets the router's callbacks once, before the plugins that use
+   * it; plugins must not forward callbacks to it.
+   */
+  public <T> T shared(Class<T> api, String componentType) {
+    PluginContext own = forComponent(componentType);
+    Object existing = assembly.shared.get(api);
+    if (existing == null) {
+      existing = RoutingPluginRegistry.create(own);
+      assembly.shared.put(api, existing);
+    }
+    return api.cast(existing);
+  }
+
+  /** A shared component without parameters (a data structure two plugins read), created on first use. */
   public <T> T shared(Class<T> type, Supplier<? extends T> create) {
-    Object existing = shared.get(type);
+    Object existing = assembly.shared.get(type);
     if (existing == null) {
       existing = create.get();
-      shared.put(type, existing);
+      assembly.shared.put(type, existing);
     }
     return type.cast(existing);
   }
 
-  /** A parameter as a double, or {@code fallback}; fails naming {@code profile.NAME.key}. */
-  public double number(String key, double fallback) {
-    String v = raw(key);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      double d = Double.parseDouble(v);
-      if (Double.isNaN(d)) {
-        throw new NumberFormatException();
-      }
-      return d;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(fullKey(key) + " must be a number, got '" + v + "'");
-    }
-  }
-
-  /** A parameter as a double in [{@code min}, {@code max}], or {@code fallback}. */
-  public double number(String key, double fallback, double min, double max) {
-    double d = number(key, fallback);
-    if (d < min || d > max) {
-      throw new IllegalArgumentException(fullKey(key) + " must be in [" + min + ", " + max + "], got " + d);
-    }
-    return d;
-  }
-
-  /** A parameter as text, trimmed, or {@code fallback}. */
-  public String text(String key, String fallback) {
-    String v = raw(key);
-    return v == null ? fallback : v;
-  }
-
-  /** The full configuration key of a parameter, for error messages: {@code profile.NAME.key}. */
-  public String fullKeyOf(String key) {
-    return fullKey(key);
-  }
-
-  /** A parameter as a long (e.g. a seed), or {@code fallback}. */
-  public long integer(String key, long fallback) {
-    String v = raw(key);
-    if (v == null) {
-      return fallback;
-    }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(fullKey(key) + " must be an integer, got '" + v + "'");
-    }
-  }
-
   /** Shared components that want the router's callbacks, in creation order. */
-  java.util.List<RoutingPlugin> sharedPlugins() {
-    java.util.List<RoutingPlugin> out = new java.util.ArrayList<>();
-    for (Object o : shared.values()) {
+  List<RoutingPlugin> sharedPlugins() {
+    List<RoutingPlugin> out = new ArrayList<>();
+    for (Object o : assembly.shared.values()) {
       if (o instanceof RoutingPlugin p) {
         out.add(p);
       }
@@ -103,19 +134,62 @@ public final class PluginContext {
     return out;
   }
 
-  /** The parameter keys no plugin read: typos, reported by the profile router. */
-  Set<String> unreadKeys() {
-    Set<String> unread = new HashSet<>(profile.params().keySet());
-    unread.removeAll(read);
-    return unread;
+  /**
+   * The full keys of parameters the profile sets itself (not inherited by {@code extends}) for a
+   * type no plugin of this router uses: a parameter of a plugin the profile does not run.
+   */
+  List<String> unusedKeys() {
+    List<String> unused = new ArrayList<>();
+    RoutingProfile profile = assembly.profile;
+    for (String key : profile.params().keySet()) {
+      if (!profile.inheritedParams().contains(key)
+          && !assembly.used.contains(key.substring(0, key.indexOf('.')))) {
+        unused.add(prefix(profile) + key);
+      }
+    }
+    return unused;
   }
 
-  String fullKey(String key) {
-    return "profile." + profile.name() + "." + key;
+  /**
+   * Every parameter of {@code profile} (or only those of {@code onlyType}, when not null) names a
+   * registered type and a key that type declares, and holds a valid value.
+   *
+   * @throws IllegalArgumentException naming the full key
+   */
+  private static void checkParameters(RoutingProfile profile, String onlyType) {
+    profile.params().forEach((key, value) -> {
+      String type = key.substring(0, key.indexOf('.'));
+      if (onlyType != null && !onlyType.equals(type)) {
+        return;
+      }
+      String fullKey = prefix(profile) + key;
+      if (value.isBlank()) {
+        return; // read as the declared default, as Setting#read does
+      }
+      if (RoutingPluginRegistry.kind(type) == null) {
+        throw new IllegalArgumentException(fullKey + ": no plugin type '" + type
+            + "' (parameters are profile.NAME.PLUGIN-TYPE.KEY; types: "
+            + String.join(", ", allTypes()) + ")");
+      }
+      Settings declared = RoutingPluginRegistry.parameters(type);
+      Setting<?> setting = declared.get(key.substring(type.length() + 1));
+      if (setting == null) {
+        throw new IllegalArgumentException(fullKey + ": " + type + " has no such parameter"
+            + (declared.keys().isEmpty() ? " (it has none)" : ", it has " + String.join(", ", declared.keys())));
+      }
+      setting.under(prefix(profile) + type + ".").parse(value);
+    });
   }
 
-  private String raw(String key) {
-    read.add(key);
-    return profile.params().get(key);
+  private static List<String> allTypes() {
+    List<String> all = new ArrayList<>();
+    for (RoutingPluginRegistry.Kind kind : RoutingPluginRegistry.Kind.values()) {
+      all.addAll(RoutingPluginRegistry.types(kind));
+    }
+    return all;
+  }
+
+  private static String prefix(RoutingProfile profile) {
+    return "profile." + profile.name() + ".";
   }
 }

@@ -37,10 +37,15 @@ public final class ProfileRouter implements Router {
   private String[] removedBy;
   private DecisionTrace lastTrace;
 
-  /** Builds every plugin of {@code profile}; fails naming the unknown type or unread parameter. */
+  /**
+   * Builds every plugin of {@code profile}, each from its own parameters.
+   *
+   * @throws IllegalArgumentException naming the unknown type, or the full key of a parameter that
+   *     is unknown, bad, or set for a plugin the profile does not run
+   */
   public ProfileRouter(RoutingProfile profile, Map<Class<?>, Object> sharedComponents) {
     this.profile = profile;
-    PluginContext context = new PluginContext(profile, sharedComponents);
+    PluginContext context = PluginContext.forRouter(profile, sharedComponents);
     for (String type : profile.filters()) {
       filters.add(RoutingPluginRegistry.filter(type, context));
     }
@@ -51,9 +56,9 @@ public final class ProfileRouter implements Router {
       weights[i] = s.weight();
     }
     picker = RoutingPluginRegistry.picker(profile.picker(), context);
-    if (!context.unreadKeys().isEmpty()) {
-      throw new IllegalArgumentException("unknown routing parameter(s) "
-          + context.unreadKeys().stream().map(context::fullKey).sorted().toList());
+    if (!context.unusedKeys().isEmpty()) {
+      throw new IllegalArgumentException("parameter(s) of no plugin this profile runs: "
+          + context.unusedKeys().stream().sorted().toList());
     }
     List<RoutingPlugin> all = new ArrayList<>(context.sharedPlugins());
     all.addAll(filters);

@@ -1,8 +1,6 @@
 package io.synergysched.core.routing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import io.synergysched.core.setting.ProfileProperties;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -55,15 +53,7 @@ public final class RouterRegistry {
   }
 
   private static Map<String, RoutingProfile> loadBuiltIn() {
-    Properties p = new Properties();
-    try (InputStream in = RouterRegistry.class.getResourceAsStream(PROFILES_RESOURCE)) {
-      if (in == null) {
-        throw new IllegalStateException("missing resource " + PROFILES_RESOURCE);
-      }
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Properties p = ProfileProperties.load(RouterRegistry.class, PROFILES_RESOURCE);
     Map<String, RoutingProfile> profiles = RoutingProfile.parseAll(p);
     // Build each once so a bad built-in profile fails at class load, naming its key.
     profiles.values().forEach(pr -> new ProfileRouter(pr, Map.of()));

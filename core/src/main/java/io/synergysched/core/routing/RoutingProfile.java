@@ -1,17 +1,20 @@
 package io.synergysched.core.routing;
 
+import io.synergysched.core.setting.ProfileProperties;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * One routing policy as configuration: the filters, the weighted scorers and the picker it uses,
- * its admission rule and the parameters its plugins read. Immutable.
+ * its admission rule and the parameters of its plugin instances. Immutable.
  *
  * <p>In properties form (keys under {@code profile.NAME.}):
  *
@@ -20,8 +23,15 @@ import java.util.regex.Pattern;
  * profile.llm-d-default.picker  = max-score
  * profile.prism.filters         = slo-feasibility
  * profile.prism.admission       = shed
- * profile.prism.ttft-margin     = 0.9          (any other key: a plugin parameter)
+ * profile.prism.slo-feasibility.ttft-margin = 0.9      (PLUGIN-TYPE.KEY: that plugin's parameter)
+ * profile.prism-lens.extends    = prism                (everything of prism, then these keys)
  * </pre>
+ *
+ * <p>A parameter belongs to one plugin instance: {@code profile.NAME.TYPE.KEY} is read by the
+ * plugin of type TYPE in that profile only (or by the shared component of that type, such as
+ * {@code prism-forecaster}), so a type appears at most once per profile. {@code extends} copies
+ * every key of the named profile (itself resolved first), then applies the profile's own keys;
+ * a list ({@code filters}, {@code scorers}) given again is replaced whole.
  *
  * @param name kebab-case profile name, the router's name
  * @param filters filter types in the order they run, possibly empty
@@ -29,7 +39,8 @@ import java.util.regex.Pattern;
  * @param picker picker type
  * @param shedWhenEmpty true: a request that the filters leave with no candidate is shed
  *     ({@code admission = shed}); false: the filter that emptied the set is ignored for it
- * @param params plugin parameters by key (without the profile prefix)
+ * @param params plugin parameters by {@code TYPE.KEY} (without the {@code profile.NAME.} prefix)
+ * @param inheritedParams the keys of {@code params} that came from the profile it extends
  */
 public record RoutingProfile(
     String name,
@@ -37,56 +48,64 @@ public record RoutingProfile(
     List<WeightedScorer> scorers,
     String picker,
     boolean shedWhenEmpty,
-    Map<String, String> params) {
+    Map<String, String> params,
+    Set<String> inheritedParams) {
 
   /** A scorer type and its weight, &gt; 0. */
   public record WeightedScorer(String type, double weight) {}
 
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final Set<String> PROFILE_KEYS = Set.of("filters", "scorers", "picker", "admission");
 
   public RoutingProfile {
     filters = List.copyOf(filters);
     scorers = List.copyOf(scorers);
     params = Map.copyOf(params);
+    inheritedParams = Set.copyOf(inheritedParams);
+  }
+
+  /** A profile that extends none. */
+  public RoutingProfile(String name, List<String> filters, List<WeightedScorer> scorers, String picker,
+      boolean shedWhenEmpty, Map<String, String> params) {
+    this(name, filters, scorers, picker, shedWhenEmpty, params, Set.of());
   }
 
   /**
-   * Reads every profile in {@code properties}.
+   * Reads every profile in {@code properties}, resolving {@code extends}.
    *
    * @throws IllegalArgumentException naming the bad key
    */
   public static Map<String, RoutingProfile> parseAll(Properties properties) {
-    Map<String, Map<String, String>> byProfile = new TreeMap<>();
-    for (String key : properties.stringPropertyNames()) {
-      if (!key.startsWith("profile.")) {
-        throw new IllegalArgumentException("unknown routing key '" + key + "' (keys start with profile.NAME.)");
-      }
-      String rest = key.substring("profile.".length());
-      int dot = rest.indexOf('.');
-      if (dot <= 0 || dot == rest.length() - 1) {
-        throw new IllegalArgumentException("routing key '" + key + "' must be profile.NAME.SETTING");
-      }
-      byProfile.computeIfAbsent(rest.substring(0, dot), k -> new TreeMap<>())
-          .put(rest.substring(dot + 1), properties.getProperty(key).trim());
-    }
     Map<String, RoutingProfile> profiles = new LinkedHashMap<>();
-    byProfile.forEach((name, settings) -> profiles.put(name, parse(name, settings)));
+    ProfileProperties.read(properties, "profile").forEach((name, p) ->
+        profiles.put(name, parse(name, p.settings(), p.inherited())));
     return profiles;
   }
 
-  /** One profile from its settings (keys without the {@code profile.NAME.} prefix). */
+  /**
+   * One profile from its settings (keys without the {@code profile.NAME.} prefix); {@code extends}
+   * needs the other profiles, so only {@link #parseAll} takes it.
+   */
   public static RoutingProfile parse(String name, Map<String, String> settings) {
+    if (settings.containsKey(ProfileProperties.EXTENDS)) {
+      throw new IllegalArgumentException("profile." + name + "." + ProfileProperties.EXTENDS
+          + ": a profile extends another among the profiles read together (parseAll)");
+    }
+    return parse(name, settings, Set.of());
+  }
+
+  private static RoutingProfile parse(String name, Map<String, String> settings, Set<String> inheritedKeys) {
     String prefix = "profile." + name + ".";
     if (!KEBAB.matcher(name).matches()) {
       throw new IllegalArgumentException(prefix + ": profile names are kebab-case, got '" + name + "'");
     }
-    Map<String, String> params = new TreeMap<>(settings);
+    Set<String> types = new HashSet<>();
     List<String> filters = new ArrayList<>();
-    for (String f : split(params.remove("filters"))) {
-      filters.add(kebab(f, prefix + "filters"));
+    for (String f : split(settings.get("filters"))) {
+      filters.add(once(kebab(f, prefix + "filters"), types, prefix + "filters"));
     }
     List<WeightedScorer> scorers = new ArrayList<>();
-    for (String s : split(params.remove("scorers"))) {
+    for (String s : split(settings.get("scorers"))) {
       int colon = s.indexOf(':');
       String type = kebab(colon < 0 ? s : s.substring(0, colon).trim(), prefix + "scorers");
       double weight = 1.0;
@@ -100,14 +119,14 @@ public record RoutingProfile(
       if (!(weight > 0) || Double.isInfinite(weight)) {
         throw new IllegalArgumentException(prefix + "scorers: weight of " + type + " must be > 0, got " + weight);
       }
-      scorers.add(new WeightedScorer(type, weight));
+      scorers.add(new WeightedScorer(once(type, types, prefix + "scorers"), weight));
     }
-    String picker = params.remove("picker");
+    String picker = settings.get("picker");
     if (picker == null || picker.isBlank()) {
       throw new IllegalArgumentException(prefix + "picker is required");
     }
-    kebab(picker, prefix + "picker");
-    String admission = params.remove("admission");
+    once(kebab(picker, prefix + "picker"), types, prefix + "picker");
+    String admission = settings.get("admission");
     boolean shed;
     if (admission == null || admission.equals("none")) {
       shed = false;
@@ -116,7 +135,39 @@ public record RoutingProfile(
     } else {
       throw new IllegalArgumentException(prefix + "admission must be none or shed, got '" + admission + "'");
     }
-    return new RoutingProfile(name, filters, scorers, picker, shed, params);
+    Map<String, String> params = new TreeMap<>();
+    settings.forEach((key, value) -> {
+      if (!PROFILE_KEYS.contains(key)) {
+        params.put(parameterKey(prefix, key), value);
+      }
+    });
+    Set<String> inherited = new HashSet<>(inheritedKeys);
+    inherited.retainAll(params.keySet());
+    return new RoutingProfile(name, filters, scorers, picker, shed, params, inherited);
+  }
+
+  /** {@code key} if it has the form {@code TYPE.KEY}, both kebab-case. */
+  private static String parameterKey(String prefix, String key) {
+    int dot = key.indexOf('.');
+    if (dot < 0) {
+      throw new IllegalArgumentException(prefix + key + ": not a profile setting (filters, scorers, picker,"
+          + " admission, extends); a plugin parameter is set per plugin instance, " + prefix + "PLUGIN-TYPE." + key);
+    }
+    String type = key.substring(0, dot);
+    String parameter = key.substring(dot + 1);
+    if (!KEBAB.matcher(type).matches() || !KEBAB.matcher(parameter).matches()) {
+      throw new IllegalArgumentException(prefix + key + ": plugin parameters are " + prefix
+          + "PLUGIN-TYPE.KEY, both kebab-case");
+    }
+    return key;
+  }
+
+  private static String once(String type, Set<String> seen, String key) {
+    if (!seen.add(type)) {
+      throw new IllegalArgumentException(key + ": " + type + " appears twice in the profile; a plugin type"
+          + " runs once per profile (its parameters are keyed by its type)");
+    }
+    return type;
   }
 
   private static List<String> split(String list) {

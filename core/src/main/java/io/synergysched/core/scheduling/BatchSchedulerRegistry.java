@@ -1,18 +1,19 @@
 package io.synergysched.core.scheduling;
 
-import io.synergysched.core.lens.LensPlanner;
-import io.synergysched.core.lens.LensPlannerConfig;
-import io.synergysched.core.lens.LensScheduler;
-import io.synergysched.core.lens.LensSchedulerConfig;
-import io.synergysched.core.model.StepLatencyModelConfig;
-import java.util.LinkedHashMap;
+import io.synergysched.core.setting.ProfileProperties;
+import io.synergysched.core.setting.Settings;
+import java.util.Collections;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 /**
- * Batch schedulers by kebab-case name, so an experiment picks one by configuration. A new policy
- * registers itself here with one line.
+ * Batch schedulers by kebab-case name, so an experiment picks one by configuration. Every name is
+ * a {@link SchedulerProfile}: a registered scheduler type and its parameters; the built-in
+ * profiles live in {@code scheduler-profiles.properties} next to this class, so a new variant is a
+ * few lines of configuration there and a new policy one registered type. Thread-safe (immutable).
  */
 public final class BatchSchedulerRegistry {
 
@@ -33,23 +34,27 @@ public final class BatchSchedulerRegistry {
 
   public static final String SARATHI_512_SHED = "sarathi-512-shed";
 
-  /** SLO-aware adaptive batching planned from the engine's performance model. */
-  public static final String LENS = LensScheduler.NAME;
+  /** SLO-aware adaptive batching planned from the engine's performance model (a profile of {@link #LENS_TYPE}). */
+  public static final String LENS = "lens";
 
-  private static final Map<String, Function<SchedulerEnvironment, BatchScheduler>> FACTORIES =
-      new LinkedHashMap<>();
+  /** The scheduler type of LENS profiles: they learn the engine's model, starting from its class prior. */
+  public static final String LENS_TYPE = LensSchedulerType.TYPE;
+
+  /** Classpath resource with the built-in profiles. */
+  public static final String PROFILES_RESOURCE = "scheduler-profiles.properties";
+
+  private record SchedulerType(Settings parameters,
+      BiFunction<SchedulerProfile, SchedulerEnvironment, BatchScheduler> factory) {}
+
+  private static final Map<String, SchedulerType> TYPES = new TreeMap<>();
 
   static {
-    FACTORIES.put(VLLM_DEFAULT, env -> new FcfsChunkedPrefillScheduler(VLLM_DEFAULT, 8192, 256));
-    FACTORIES.put(VLLM_2048, env -> new FcfsChunkedPrefillScheduler(VLLM_2048, 2048, 256));
-    FACTORIES.put(SARATHI_512, env -> new FcfsChunkedPrefillScheduler(SARATHI_512, 512, 256));
-    FACTORIES.put(VLLM_2048_SHED, env -> new FcfsChunkedPrefillScheduler(VLLM_2048_SHED, 2048, 256,
-        env.defaultTtftMs()));
-    FACTORIES.put(SARATHI_512_SHED, env -> new FcfsChunkedPrefillScheduler(SARATHI_512_SHED, 512, 256,
-        env.defaultTtftMs()));
-    FACTORIES.put(LENS, env -> LensScheduler.selfPlanning(env, LensSchedulerConfig.defaults(),
-        new LensPlanner(LensPlannerConfig.defaults()), StepLatencyModelConfig.defaults()));
+    TYPES.put(FcfsChunkedPrefillScheduler.TYPE,
+        new SchedulerType(FcfsChunkedPrefillScheduler.PARAMETERS, FcfsChunkedPrefillScheduler::of));
+    TYPES.put(LensSchedulerType.TYPE, new SchedulerType(LensSchedulerType.PARAMETERS, LensSchedulerType::of));
   }
+
+  private static final Map<String, SchedulerProfile> PROFILES = loadBuiltIn();
 
   private BatchSchedulerRegistry() {}
 
@@ -63,20 +68,74 @@ public final class BatchSchedulerRegistry {
   }
 
   /**
-   * A scheduler for the engine described by {@code environment} (never null).
+   * A fresh scheduler (schedulers keep state) for the engine described by {@code environment}
+   * (never null).
    *
    * @throws IllegalArgumentException naming the unknown scheduler and the known ones
    */
   public static BatchScheduler create(String name, SchedulerEnvironment environment) {
-    Function<SchedulerEnvironment, BatchScheduler> factory = FACTORIES.get(name);
-    if (factory == null) {
+    SchedulerProfile profile = profile(name);
+    if (profile == null) {
       throw new IllegalArgumentException(
-          "unknown scheduler '" + name + "', known: " + String.join(", ", FACTORIES.keySet()));
+          "unknown scheduler '" + name + "', known: " + String.join(", ", PROFILES.keySet()));
     }
-    return factory.apply(environment);
+    return TYPES.get(profile.type()).factory().apply(profile, environment);
   }
 
+  /** The profile behind a scheduler name, or null. */
+  public static SchedulerProfile profile(String name) {
+    return PROFILES.get(name);
+  }
+
+  /** The scheduler names, sorted. */
   public static Set<String> names() {
-    return FACTORIES.keySet();
+    return PROFILES.keySet();
+  }
+
+  /** The registered scheduler types, sorted. */
+  public static Set<String> types() {
+    return TYPES.keySet();
+  }
+
+  /**
+   * The parameters scheduler type {@code type} declares (keys without a prefix), in docs order.
+   *
+   * @throws IllegalArgumentException naming the unknown type and the known ones
+   */
+  public static Settings parameters(String type) {
+    SchedulerType t = TYPES.get(type);
+    if (t == null) {
+      throw new IllegalArgumentException("unknown scheduler type '" + type + "', known: " + String.join(", ",
+          TYPES.keySet()));
+    }
+    return t.parameters();
+  }
+
+  /**
+   * Every profile in {@code properties} (keys {@code scheduler.NAME.KEY}, {@code extends}
+   * resolved), each checked against its type's declared parameters; sorted by name.
+   *
+   * @throws IllegalArgumentException naming the bad key
+   */
+  public static Map<String, SchedulerProfile> parseAll(Properties properties) {
+    Map<String, SchedulerProfile> out = new TreeMap<>();
+    ProfileProperties.read(properties, "scheduler").forEach((name, p) -> {
+      Map<String, String> params = new TreeMap<>(p.settings());
+      String type = params.remove("type");
+      if (type == null || type.isBlank()) {
+        throw new IllegalArgumentException("scheduler." + name + ".type is required, one of "
+            + String.join(", ", TYPES.keySet()));
+      }
+      if (!TYPES.containsKey(type)) {
+        throw new IllegalArgumentException("scheduler." + name + ".type: unknown scheduler type '" + type
+            + "', known: " + String.join(", ", TYPES.keySet()));
+      }
+      out.put(name, new SchedulerProfile(name, type, params).validate(TYPES.get(type).parameters()));
+    });
+    return Collections.unmodifiableMap(out);
+  }
+
+  private static Map<String, SchedulerProfile> loadBuiltIn() {
+    return parseAll(ProfileProperties.load(BatchSchedulerRegistry.class, PROFILES_RESOURCE));
   }
 }

@@ -1,5 +1,8 @@
 package io.synergysched.core.scheduling;
 
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
+
 /**
  * vLLM v1's default policy: first come first served, running requests first (decodes take one
  * token each, an unfinished chunked prefill takes what the budget leaves), then waiting requests
@@ -10,8 +13,24 @@ package io.synergysched.core.scheduling;
  * <p>Optionally ({@code shedAfterMs} &gt; 0) a waiting request that has not started is shed once it
  * has waited that long, as a client or gateway timeout would drop it: the ablation that gives a
  * static budget the same triage LENS has, so LENS's gain can be split into triage and batching.
+ *
+ * <p>As a scheduler profile: type {@link #TYPE}, parameters {@link #PARAMETERS}.
  */
 public final class FcfsChunkedPrefillScheduler implements BatchScheduler {
+
+  /** The scheduler type profiles name. */
+  public static final String TYPE = "fcfs-chunked-prefill";
+
+  private static final Setting<Integer> TOKEN_BUDGET = Setting.integer("token-budget", 8192, 1, 1 << 20,
+      "tokens per step (vLLM's max_num_batched_tokens; its server default 8192)");
+  private static final Setting<Integer> MAX_NUM_SEQS = Setting.integer("max-num-seqs", 256, 1, 1 << 20,
+      "running sequences at most (vLLM's max_num_seqs; its default 256)");
+  private static final Setting<Double> SHED_AFTER_TTFT_MULTIPLE = Setting.number("shed-after-ttft-multiple", 0,
+      0, 1000, "shed a waiting request that has not started once it has waited this many times the engine's"
+          + " default TTFT target (a client or gateway timeout); 0 never sheds");
+
+  /** The parameters of a profile of this type, in docs order. */
+  public static final Settings PARAMETERS = Settings.of(TOKEN_BUDGET, MAX_NUM_SEQS, SHED_AFTER_TTFT_MULTIPLE);
 
   private final String name;
   private final int tokenBudget;
@@ -44,6 +63,12 @@ public final class FcfsChunkedPrefillScheduler implements BatchScheduler {
     this.tokenBudget = tokenBudget;
     this.maxNumSeqs = maxNumSeqs;
     this.shedAfterMs = shedAfterMs;
+  }
+
+  /** The scheduler of {@code profile} (of this type) for the engine {@code environment} describes. */
+  static FcfsChunkedPrefillScheduler of(SchedulerProfile profile, SchedulerEnvironment environment) {
+    return new FcfsChunkedPrefillScheduler(profile.name(), profile.get(TOKEN_BUDGET), profile.get(MAX_NUM_SEQS),
+        profile.get(SHED_AFTER_TTFT_MULTIPLE) * environment.defaultTtftMs());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.synergysched.core.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -30,13 +31,19 @@ class CoreIsPureJavaTest {
 
   @Test
   void shouldNotDependOnKafkaOrAvroWhenCompiled() {
-    JavaClasses core =
-        new ClassFileImporter()
-            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.synergysched.core");
+    JavaClasses core = mainClasses("io.synergysched.core");
 
     assertThat(core).isNotEmpty();
     noDependencyOn(FORBIDDEN).check(core);
+  }
+
+  @Test
+  void shouldKeepRoutingPluginPackagesApartWhenCompiled() {
+    JavaClasses core = mainClasses("io.synergysched.core.routing");
+
+    assertThat(core.containPackage("io.synergysched.core.routing.prism")).isTrue();
+    assertThat(core.containPackage("io.synergysched.core.routing.baseline")).isTrue();
+    pluginPackagesApart().check(core);
   }
 
   @Test
@@ -66,6 +73,23 @@ class CoreIsPureJavaTest {
         .isTrue();
     assertThat(importsForbidden("package x;\n// import org.apache.kafka is mentioned in a comment\n"))
         .isFalse();
+  }
+
+  /**
+   * PRISM and the baselines are peers in one framework: either can change, or be left out, without
+   * the other. A piece both use belongs in the framework package.
+   */
+  private static ArchRule pluginPackagesApart() {
+    return slices().matching("io.synergysched.core.routing.(*)..").should().notDependOnEachOther()
+        .because("routing.prism and routing.baseline are peer plugin packages; code both use (a score"
+            + " normalization, the routed-prefix index) belongs in io.synergysched.core.routing, next to"
+            + " the plugin SPI");
+  }
+
+  private static JavaClasses mainClasses(String rootPackage) {
+    return new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages(rootPackage);
   }
 
   private static ArchRule noDependencyOn(String... packages) {

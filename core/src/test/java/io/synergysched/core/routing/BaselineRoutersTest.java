@@ -97,31 +97,4 @@ class BaselineRoutersTest {
     }
     assertNotEquals(0, differs);
   }
-
-  @Test
-  void shouldKeepExactlyTheSampleSizeWhenMoreCandidatesRemain() {
-    RoutingProfile p = RoutingProfile.parse("s", java.util.Map.of("picker", "max-score"));
-    PluginContext context = new PluginContext(RoutingProfile.parse("s", java.util.Map.of(
-        "picker", "max-score", "sample-size", "5")), java.util.Map.of());
-    CandidateFilter f = new io.synergysched.core.routing.baseline.CandidateSampleFilter(context);
-    Candidates c = new Candidates();
-    List<TestEngine> many = new java.util.ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      many.add(new TestEngine("e" + i, "a100"));
-    }
-    java.util.Set<Integer> seen = new java.util.HashSet<>();
-    for (int round = 0; round < 50; round++) {
-      c.resetToAll(40);
-      f.filter(TestEngine.request(round, round, 100), many, c);
-      assertEquals(5, c.size());
-      for (int k = 0; k < c.size(); k++) {
-        seen.add(c.engineAt(k));
-      }
-    }
-    assertEquals(40, seen.size(), "every engine gets sampled sometimes");
-    c.resetToAll(3);
-    f.filter(TestEngine.request(99, 99, 100), many.subList(0, 3), c);
-    assertEquals(3, c.size(), "no-op below the sample size");
-    assertEquals("s", p.name());
-  }
 }

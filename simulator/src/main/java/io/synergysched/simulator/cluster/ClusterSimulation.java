@@ -266,7 +266,7 @@ public final class ClusterSimulation {
    */
   private SchedulerEnvironment schedulerEnvironment(EngineSetup setup, List<EngineSetup> all) {
     StepLatencyPrior prior = null;
-    if (BatchSchedulerRegistry.LENS.equals(schedulerName)) {
+    if (BatchSchedulerRegistry.LENS_TYPE.equals(BatchSchedulerRegistry.profile(schedulerName).type())) {
       prior = OfflinePriorCatalog.forEngines(all).apply(StepLatencyPrior.classKey(
           setup.latency().spec().gpu(), setup.latency().spec().model(), setup.latency().spec().tensorParallel()));
     }

@@ -2,9 +2,9 @@ package io.synergysched.simulator.cluster;
 
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.routing.RoutedPrefixIndex;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
-import io.synergysched.core.routing.baseline.RoutedPrefixIndex;
 import io.synergysched.core.routing.prism.Forecasts;
 import io.synergysched.core.routing.prism.SloForecaster;
 import io.synergysched.core.telemetry.RequestObservation;

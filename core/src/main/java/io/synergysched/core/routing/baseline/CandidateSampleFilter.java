@@ -4,7 +4,10 @@ import io.synergysched.core.routing.CandidateFilter;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.PluginParameters;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -19,14 +22,18 @@ public final class CandidateSampleFilter implements CandidateFilter {
 
   public static final String TYPE = "sample-candidates";
 
+  private static final Setting<Integer> SAMPLE_SIZE = Setting.integer("sample-size", 16, 1, 1 << 20,
+      "candidates kept when more remain (d of the power of d choices)");
+  public static final Settings PARAMETERS = Settings.of(SAMPLE_SIZE, PluginParameters.SEED);
+
   private final int sampleSize;
   private final SplittableRandom random;
   private int[] order = new int[16];
   private boolean[] keep = new boolean[16];
 
   public CandidateSampleFilter(PluginContext context) {
-    this.sampleSize = (int) context.number("sample-size", 16, 1, 1 << 20);
-    this.random = new SplittableRandom(context.integer("seed", 1));
+    this.sampleSize = context.get(SAMPLE_SIZE);
+    this.random = new SplittableRandom(context.get(PluginParameters.SEED));
   }
 
   @Override

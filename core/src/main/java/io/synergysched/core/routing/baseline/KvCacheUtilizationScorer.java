@@ -4,12 +4,16 @@ import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 import java.util.List;
 
 /** llm-d's {@code kv-cache-utilization-scorer}: {@code 1 - KV-cache usage}, from polled telemetry. */
 public final class KvCacheUtilizationScorer implements CandidateScorer {
 
   public static final String TYPE = "kv-cache-utilization";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
 
   @Override
   public String type() {

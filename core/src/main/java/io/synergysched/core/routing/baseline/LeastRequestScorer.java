@@ -1,6 +1,7 @@
 package io.synergysched.core.routing.baseline;
 
 import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.setting.Settings;
 
 /**
  * Fewest outstanding requests (waiting + running) in the polled metrics, min-max normalized: what a
@@ -9,6 +10,9 @@ import io.synergysched.core.routing.EngineView;
 public final class LeastRequestScorer extends PolledLoadScorer {
 
   public static final String TYPE = "least-request";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
 
   @Override
   public String type() {

@@ -5,6 +5,7 @@ import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 import java.util.List;
 
 /**
@@ -15,6 +16,9 @@ import java.util.List;
 public final class LlumnixFreenessScorer implements CandidateScorer {
 
   public static final String TYPE = "llumnix-freeness";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
   private double meanPrompt = 512;
   private long routed;
 

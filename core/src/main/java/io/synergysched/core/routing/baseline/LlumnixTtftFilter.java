@@ -9,8 +9,11 @@ import io.synergysched.core.routing.CandidateFilter;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.PluginParameters;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +32,10 @@ public final class LlumnixTtftFilter implements CandidateFilter {
 
   public static final String TYPE = "llumnix-ttft-feasibility";
 
+  private static final Setting<Integer> TOKEN_BUDGET = Setting.integer("token-budget", 8192, 1, 1 << 20,
+      "step token budget the TTFT prediction assumes on every engine (vLLM's max_num_batched_tokens)");
+  public static final Settings PARAMETERS = Settings.of(TOKEN_BUDGET, PluginParameters.DEFAULT_TTFT_SLO_MS);
+
   private final int tokenBudget;
   private final double defaultTtftMs;
   private final Map<String, EnginePerformancePredictor> byClass = new HashMap<>();
@@ -38,8 +45,8 @@ public final class LlumnixTtftFilter implements CandidateFilter {
   private boolean[] keep = new boolean[16];
 
   public LlumnixTtftFilter(PluginContext context) {
-    this.tokenBudget = (int) context.number("token-budget", 8192, 1, 1 << 20);
-    this.defaultTtftMs = context.number("default-ttft-slo-ms", 1000, 1, 1e9);
+    this.tokenBudget = context.get(TOKEN_BUDGET);
+    this.defaultTtftMs = context.get(PluginParameters.DEFAULT_TTFT_SLO_MS);
   }
 
   @Override

@@ -5,6 +5,8 @@ import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.routing.ScoreNormalization;
+import io.synergysched.core.setting.Settings;
 import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.RequestPhase;
 import java.util.List;
@@ -17,6 +19,9 @@ import java.util.List;
 public final class LocalInFlightScorer implements CandidateScorer {
 
   public static final String TYPE = "least-request-local";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
   private int[] inFlight = new int[16];
   private double[] load = new double[16];
 

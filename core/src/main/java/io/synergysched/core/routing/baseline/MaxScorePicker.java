@@ -4,7 +4,9 @@ import io.synergysched.core.routing.CandidatePicker;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.PluginParameters;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -16,10 +18,12 @@ import java.util.SplittableRandom;
 public final class MaxScorePicker implements CandidatePicker {
 
   public static final String TYPE = "max-score";
+
+  public static final Settings PARAMETERS = Settings.of(PluginParameters.SEED);
   private final SplittableRandom random;
 
   public MaxScorePicker(PluginContext context) {
-    this.random = new SplittableRandom(context.integer("seed", 1));
+    this.random = new SplittableRandom(context.get(PluginParameters.SEED));
   }
 
   @Override

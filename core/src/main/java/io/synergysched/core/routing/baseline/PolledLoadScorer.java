@@ -4,6 +4,7 @@ import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.routing.ScoreNormalization;
 import java.util.List;
 
 /**

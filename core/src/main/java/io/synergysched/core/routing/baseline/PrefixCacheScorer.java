@@ -4,8 +4,10 @@ import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.RoutedPrefixIndex;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 import java.util.List;
 
 /**
@@ -17,6 +19,9 @@ import java.util.List;
 public final class PrefixCacheScorer implements CandidateScorer {
 
   public static final String TYPE = "prefix-cache";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
   /** Prompt tokens per prefix hash (Mooncake's {@code hash_ids}). */
   static final int HASH_BLOCK_TOKENS = 512;
 

@@ -4,7 +4,9 @@ import io.synergysched.core.routing.CandidatePicker;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.PluginParameters;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -12,10 +14,12 @@ import java.util.SplittableRandom;
 public final class RandomPicker implements CandidatePicker {
 
   public static final String TYPE = "random";
+
+  public static final Settings PARAMETERS = Settings.of(PluginParameters.SEED);
   private final SplittableRandom random;
 
   public RandomPicker(PluginContext context) {
-    this.random = new SplittableRandom(context.integer("seed", 1));
+    this.random = new SplittableRandom(context.get(PluginParameters.SEED));
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.synergysched.core.routing.CandidatePicker;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 import java.util.List;
 
 /**
@@ -13,6 +14,9 @@ import java.util.List;
 public final class RoundRobinPicker implements CandidatePicker {
 
   public static final String TYPE = "round-robin";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
   private int next;
 
   @Override

@@ -6,6 +6,8 @@ import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
@@ -22,6 +24,12 @@ public final class SessionAffinityPicker implements CandidatePicker {
 
   public static final String TYPE = "session-affinity";
 
+  private static final Setting<Integer> VIRTUAL_NODES = Setting.integer("virtual-nodes", 40, 1, 10_000,
+      "points per engine on the consistent-hash ring (uhashring's default)");
+  private static final Setting<Double> QPS_WINDOW_MS = Setting.number("qps-window-ms", 60_000, 1, 3_600_000,
+      "sliding window of the request rate that places requests without a session id, ms");
+  public static final Settings PARAMETERS = Settings.of(VIRTUAL_NODES, QPS_WINDOW_MS);
+
   private final int virtualNodes;
   private final double windowMs;
   private final TreeMap<Long, Integer> ring = new TreeMap<>();
@@ -30,8 +38,8 @@ public final class SessionAffinityPicker implements CandidatePicker {
   private int[] counts = new int[16];
 
   public SessionAffinityPicker(PluginContext context) {
-    this.virtualNodes = (int) context.number("virtual-nodes", 40, 1, 10_000);
-    this.windowMs = context.number("qps-window-ms", 60_000, 1, 3_600_000);
+    this.virtualNodes = context.get(VIRTUAL_NODES);
+    this.windowMs = context.get(QPS_WINDOW_MS);
   }
 
   @Override

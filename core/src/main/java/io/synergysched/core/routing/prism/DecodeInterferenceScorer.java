@@ -2,7 +2,9 @@ package io.synergysched.core.routing.prism;
 
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.PluginParameters;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 
 /**
  * Harm to the requests already running: the per-token time the new request adds, summed over the
@@ -14,11 +16,13 @@ public final class DecodeInterferenceScorer extends ForecastScorer {
 
   public static final String TYPE = "decode-interference";
 
+  public static final Settings PARAMETERS = Settings.of(PluginParameters.DEFAULT_TPOT_SLO_MS);
+
   private final double defaultTpot;
 
   public DecodeInterferenceScorer(PluginContext context) {
     super(TYPE, context);
-    this.defaultTpot = context.number("default-tpot-slo-ms", 100, 0.01, 1e9);
+    this.defaultTpot = context.get(PluginParameters.DEFAULT_TPOT_SLO_MS);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.synergysched.core.routing.prism;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 
 /**
  * Keeps fast engines' capacity for the requests that need it: among the candidates left (after the
@@ -15,6 +16,9 @@ import io.synergysched.core.routing.RoutingRequest;
 public final class FastEngineReserveScorer extends ForecastScorer {
 
   public static final String TYPE = "fast-engine-reserve";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
 
 
   public FastEngineReserveScorer(PluginContext context) {

@@ -19,7 +19,7 @@ abstract class ForecastScorer implements CandidateScorer {
 
   ForecastScorer(String type, PluginContext context) {
     this.type = type;
-    this.forecaster = context.shared(SloForecaster.class, () -> new ModelForecaster(context));
+    this.forecaster = context.shared(SloForecaster.class, ModelForecaster.TYPE);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.synergysched.core.routing.prism;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 
 /**
  * KV headroom: {@code 1 - share of the KV cache held once this request is admitted}, where the
@@ -18,6 +19,9 @@ import io.synergysched.core.routing.RoutingRequest;
 public final class KvHeadroomScorer extends ForecastScorer {
 
   public static final String TYPE = "kv-headroom";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
 
 
   public KvHeadroomScorer(PluginContext context) {

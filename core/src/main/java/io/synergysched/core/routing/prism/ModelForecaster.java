@@ -8,7 +8,7 @@ import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
-import io.synergysched.core.routing.baseline.RoutedPrefixIndex;
+import io.synergysched.core.routing.RoutedPrefixIndex;
 import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.StepObservation;
 import java.util.Arrays;
@@ -121,18 +121,14 @@ public final class ModelForecaster implements SloForecaster {
   }
 
   public ModelForecaster(PluginContext context) {
-    this.defaultBudget = (int) context.number("token-budget", 8192, 1, 1 << 20);
-    this.rateTauMs = context.number("rate-window-ms", 5000, 1, 1e9);
-    this.kvBlockTokens = (int) context.number("kv-block-tokens", 16, 1, 1 << 16);
-    this.calibrationWeight = context.number("calibration-weight", 0.05, 0, 1);
-    this.rejectFeedback = context.number("reject-feedback", 1, 0, 1) > 0;
-    String feed = context.text("ledger-feed", "response");
-    if (!feed.equals("response") && !feed.equals("telemetry")) {
-      throw new IllegalArgumentException(context.fullKeyOf("ledger-feed") + " must be response or telemetry, got '" + feed + "'");
-    }
-    this.responseFeed = feed.equals("response");
+    this.defaultBudget = context.get(ModelForecasterParameters.TOKEN_BUDGET);
+    this.rateTauMs = context.get(ModelForecasterParameters.RATE_WINDOW_MS);
+    this.kvBlockTokens = context.get(ModelForecasterParameters.KV_BLOCK_TOKENS);
+    this.calibrationWeight = context.get(ModelForecasterParameters.CALIBRATION_WEIGHT);
+    this.rejectFeedback = context.get(ModelForecasterParameters.REJECT_FEEDBACK);
+    this.responseFeed = context.get(ModelForecasterParameters.LEDGER_FEED) == ModelForecasterParameters.LedgerFeed.RESPONSE;
     this.outputs = new OutputLengthEstimator(
-        context.number("initial-output-tokens", 256, 1, 1e6), 2000, 20);
+        context.get(ModelForecasterParameters.INITIAL_OUTPUT_TOKENS), 2000, 20);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.synergysched.core.routing.prism;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Settings;
 
 /**
  * Prefix-cache affinity: the share of the prompt expected to hit the engine's prefix cache (from
@@ -13,6 +14,9 @@ import io.synergysched.core.routing.RoutingRequest;
 public final class PrefixAffinityScorer extends ForecastScorer {
 
   public static final String TYPE = "prefix-affinity";
+
+  /** Declares no parameters. */
+  public static final Settings PARAMETERS = Settings.of();
 
 
   public PrefixAffinityScorer(PluginContext context) {

@@ -4,7 +4,10 @@ import io.synergysched.core.routing.CandidateFilter;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.PluginParameters;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import java.util.List;
 
 /**
@@ -20,6 +23,16 @@ public final class SloFeasibilityFilter implements CandidateFilter {
 
   public static final String TYPE = "slo-feasibility";
 
+  private static final Setting<Double> TTFT_MARGIN = Setting.number("ttft-margin", 1.0, 0.1, 10,
+      "an engine is feasible when its predicted TTFT is at most this times the TTFT target");
+  private static final Setting<Double> TPOT_MARGIN = Setting.number("tpot-margin", 1.0, 0.1, 10,
+      "an engine is feasible when its predicted TPOT is at most this times the TPOT target");
+  private static final Setting<Double> SHED_SLACK = Setting.number("shed-slack", 1.5, 0.1, 100,
+      "when no engine is feasible, keep those within max(this, the margin) times the targets; none: the set"
+          + " is left empty (shed under admission = shed)");
+  public static final Settings PARAMETERS = Settings.of(TTFT_MARGIN, TPOT_MARGIN, SHED_SLACK,
+      PluginParameters.DEFAULT_TTFT_SLO_MS, PluginParameters.DEFAULT_TPOT_SLO_MS);
+
   private final SloForecaster forecaster;
   private final double ttftMargin;
   private final double tpotMargin;
@@ -29,12 +42,12 @@ public final class SloFeasibilityFilter implements CandidateFilter {
   private boolean[] keep = new boolean[16];
 
   public SloFeasibilityFilter(PluginContext context) {
-    this.forecaster = context.shared(SloForecaster.class, () -> new ModelForecaster(context));
-    this.ttftMargin = context.number("ttft-margin", 1.0, 0.1, 10);
-    this.tpotMargin = context.number("tpot-margin", 1.0, 0.1, 10);
-    this.shedSlack = context.number("shed-slack", 1.5, 0.1, 100);
-    this.defaultTtft = context.number("default-ttft-slo-ms", 1000, 1, 1e9);
-    this.defaultTpot = context.number("default-tpot-slo-ms", 100, 0.01, 1e9);
+    this.forecaster = context.shared(SloForecaster.class, ModelForecaster.TYPE);
+    this.ttftMargin = context.get(TTFT_MARGIN);
+    this.tpotMargin = context.get(TPOT_MARGIN);
+    this.shedSlack = context.get(SHED_SLACK);
+    this.defaultTtft = context.get(PluginParameters.DEFAULT_TTFT_SLO_MS);
+    this.defaultTpot = context.get(PluginParameters.DEFAULT_TPOT_SLO_MS);
   }
 
   @Override

@@ -2,8 +2,10 @@ package io.synergysched.core.routing.prism;
 
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.PluginContext;
+import io.synergysched.core.routing.PluginParameters;
 import io.synergysched.core.routing.RoutingRequest;
-import io.synergysched.core.routing.baseline.ScoreNormalization;
+import io.synergysched.core.routing.ScoreNormalization;
+import io.synergysched.core.setting.Settings;
 
 /**
  * Predicted SLO headroom: {@code h = min(1 - TTFT/target, 1 - TPOT/target)}, the slack of the
@@ -16,14 +18,17 @@ public final class SloHeadroomScorer extends ForecastScorer {
 
   public static final String TYPE = "slo-headroom";
 
+  public static final Settings PARAMETERS = Settings.of(
+      PluginParameters.DEFAULT_TTFT_SLO_MS, PluginParameters.DEFAULT_TPOT_SLO_MS);
+
   private final double defaultTtft;
   private final double defaultTpot;
   private double[] load = new double[16];
 
   public SloHeadroomScorer(PluginContext context) {
     super(TYPE, context);
-    this.defaultTtft = context.number("default-ttft-slo-ms", 1000, 1, 1e9);
-    this.defaultTpot = context.number("default-tpot-slo-ms", 100, 0.01, 1e9);
+    this.defaultTtft = context.get(PluginParameters.DEFAULT_TTFT_SLO_MS);
+    this.defaultTpot = context.get(PluginParameters.DEFAULT_TPOT_SLO_MS);
   }
 
   @Override

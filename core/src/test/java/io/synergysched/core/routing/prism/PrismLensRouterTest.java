@@ -12,29 +12,23 @@ import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingProfile;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.TestEngine;
+import io.synergysched.core.routing.TestPriors;
 import io.synergysched.core.telemetry.RequestObservation;
 import io.synergysched.core.telemetry.RequestPhase;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** PRISM with engines whose scheduler sheds (LENS): KV headroom, rejection feedback, retries. */
 class PrismLensRouterTest {
 
-  private static final Map<String, StepLatencyPrior> PRIORS = new HashMap<>();
-
-  @BeforeAll
-  static void fitPriors() {
-    PRIORS.put(StepLatencyPrior.classKey("a100", "llama-2-7b", 1), PrismRouterTest.prior("a100", 1.0));
-    PRIORS.put(StepLatencyPrior.classKey("h100", "llama-2-7b", 1), PrismRouterTest.prior("h100", 0.5));
-  }
+  private static final Map<String, StepLatencyPrior> PRIORS = TestPriors.A100_AND_H100;
 
   private static ModelForecaster forecaster(Map<String, String> params) {
     Map<String, String> p = new HashMap<>(Map.of("scorers", "slo-headroom:1", "picker", "max-score"));
     p.putAll(params);
-    ModelForecaster f = new ModelForecaster(new PluginContext(RoutingProfile.parse("t", p), new HashMap<>()));
+    ModelForecaster f = new ModelForecaster(new PluginContext(RoutingProfile.parse("t", p), ModelForecaster.TYPE, Map.of()));
     f.useEngineClassPriors(PRIORS::get);
     return f;
   }
@@ -86,7 +80,7 @@ class PrismLensRouterTest {
   void shouldRaiseTheWaitForecastOfAnEngineThatShedsWhatItWasSent() {
     List<TestEngine> engines = List.of(new TestEngine("e0", "a100"), new TestEngine("e1", "a100"));
     ModelForecaster learning = forecaster(Map.of());
-    ModelForecaster blind = forecaster(Map.of("reject-feedback", "0"));
+    ModelForecaster blind = forecaster(Map.of("prism-forecaster.reject-feedback", "false"));
     Candidates c = all(2);
     for (ModelForecaster f : List.of(learning, blind)) {
       for (int i = 0; i < 40; i++) {

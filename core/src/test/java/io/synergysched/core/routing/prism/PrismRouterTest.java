@@ -3,49 +3,21 @@ package io.synergysched.core.routing.prism;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.core.model.StepLatencyPrior;
-import io.synergysched.core.model.StepLatencyPriorFitter;
 import io.synergysched.core.routing.ProfileRouter;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingProfile;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.TestEngine;
-import io.synergysched.core.telemetry.StepObservation;
-import java.util.ArrayList;
-import java.util.HashMap;
+import io.synergysched.core.routing.TestPriors;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PrismRouterTest {
 
-  private static final Map<String, StepLatencyPrior> PRIORS = new HashMap<>();
-
-  /** Synthetic engine classes: step ms = speed x (8 + 0.06 ms/token + 2e-5 ms/context token). */
-  @BeforeAll
-  static void fitPriors() {
-    PRIORS.put(StepLatencyPrior.classKey("a100", "llama-2-7b", 1), prior("a100", 1.0));
-    PRIORS.put(StepLatencyPrior.classKey("h100", "llama-2-7b", 1), prior("h100", 0.5));
-  }
-
-  static StepLatencyPrior prior(String gpu, double speed) {
-    SplittableRandom random = new SplittableRandom(3);
-    List<StepObservation> steps = new ArrayList<>();
-    for (int s = 0; s < 600; s++) {
-      int decodes = random.nextInt(128);
-      long context = decodes * (long) (256 + random.nextInt(2048));
-      int chunk = random.nextBoolean() ? random.nextInt(4096) : 0;
-      double ms = speed * (8 + 0.06 * (chunk + decodes) + 2e-5 * context);
-      steps.add(new StepObservation(gpu, s, s * 50L, Math.round(ms * 1000), chunk, chunk > 0 ? 1 : 0,
-          (long) chunk * chunk, 0, 0, decodes, context, 0, 7000, 0, decodes, 0, 8192));
-    }
-    return StepLatencyPriorFitter.fit(StepLatencyPrior.classKey(gpu, "llama-2-7b", 1), steps,
-        StepLatencyModelConfig.defaults(), 50);
-  }
+  private static final Map<String, StepLatencyPrior> PRIORS = TestPriors.A100_AND_H100;
 
   private static Router prism() {
     Router r = RouterRegistry.create("prism");
@@ -114,5 +86,27 @@ class PrismRouterTest {
       chosen.add(r.route(TestEngine.request(i, i, 500), engines));
     }
     assertEquals(3, chosen.size());
+  }
+
+  @Test
+  void shouldCheckTheForecasterParametersWhenTheHostSuppliesTheForecaster() {
+    Map<Class<?>, Object> oracle = Map.of(SloForecaster.class, new FixedForecaster(2));
+    Router delayed = new ProfileRouter(RouterRegistry.profile("prism-delayed-events"), oracle);
+    assertEquals("prism-delayed-events", delayed.name());
+
+    RoutingProfile bad = RoutingProfile.parse("bad", Map.of("filters", "slo-feasibility", "picker", "max-score",
+        "prism-forecaster.ledger-feed", "later"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ProfileRouter(bad, oracle));
+    assertTrue(e.getMessage().startsWith("profile.bad.prism-forecaster.ledger-feed"), e.getMessage());
+  }
+
+  @Test
+  void shouldRefuseForecasterParametersWhenNoPluginOfTheProfileUsesTheForecaster() {
+    RoutingProfile p = RoutingProfile.parse("plain", Map.of("picker", "max-score",
+        "prism-forecaster.ledger-feed", "telemetry"));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new ProfileRouter(p, Map.of()));
+    assertTrue(e.getMessage().contains("profile.plain.prism-forecaster.ledger-feed"), e.getMessage());
   }
 }

@@ -1,4 +1,4 @@
-package io.synergysched.core.routing.baseline;
+package io.synergysched.core.routing;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.synergysched.core.routing.baseline;
+package io.synergysched.core.routing;
 
 /** llm-d's min-max normalization of a "less is better" load into a score in [0, 1]. */
 public final class ScoreNormalization {

@@ -31,7 +31,7 @@ class ModelTrainerConfigTest {
     assertThat(lens.planIntervalMs()).isEqualTo(500);
     assertThat(read().lens()).isNotNull();
     assertThat(read("synergy.lens.enabled", "false").lens()).isNull();
-    assertThat(ModelTrainerConfig.KEYS).contains("synergy.lens.enabled", "synergy.lens.slo.tpot-ms",
+    assertThat(ModelTrainerConfig.ALL_SETTINGS.keys()).contains("synergy.lens.enabled", "synergy.lens.slo.tpot-ms",
         "synergy.lens.hint-ttl-ms", "synergy.lens.material.watermark-delta");
   }
 

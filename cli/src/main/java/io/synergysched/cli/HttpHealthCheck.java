@@ -27,8 +27,8 @@ public final class HttpHealthCheck {
     }
     try {
       Map<String, String> settings = new HashMap<>(
-          ConfigLoader.load(null, System.getenv(), Map.of(), HttpAccess.KEYS));
-      settings.keySet().retainAll(HttpAccess.KEYS);
+          ConfigLoader.load(null, System.getenv(), Map.of(), HttpAccess.SETTINGS.keys()));
+      settings.keySet().retainAll(HttpAccess.SETTINGS.keys());
       HttpAccess access = settings.isEmpty() ? HttpAccess.none() : HttpAccess.fromSettings(settings);
       HttpRequest.Builder request =
           HttpRequest.newBuilder(URI.create(args[0])).timeout(Duration.ofSeconds(5)).GET();

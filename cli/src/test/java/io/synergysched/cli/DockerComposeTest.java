@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.synergysched.connector.EngineConnectorConfig;
-import io.synergysched.connector.vllm.VllmConfig;
 import io.synergysched.runtime.config.ConfigLoader;
 import io.synergysched.router.RouterConsumerConfig;
 import io.synergysched.schemas.DeadLetter;
@@ -41,12 +40,11 @@ class DockerComposeTest {
 
   private static final Map<String, Service> OURS = Map.of(
       "io.synergysched.trainer.ModelTrainerMain",
-      new Service(ModelTrainerConfig.KEYS, ModelTrainerConfig::fromSettings),
+      new Service(ModelTrainerConfig.ALL_SETTINGS.keys(), ModelTrainerConfig::fromSettings),
       "io.synergysched.connector.EngineConnectorMain",
-      new Service(concat(EngineConnectorConfig.KEYS, VllmConfig.KEYS),
-          EngineConnectorConfig::fromSettings),
+      new Service(EngineConnectorConfig.ALL_SETTINGS.keys(), EngineConnectorConfig::fromSettings),
       "io.synergysched.router.RouterConsumerMain",
-      new Service(RouterConsumerConfig.KEYS, RouterConsumerConfig::fromSettings));
+      new Service(RouterConsumerConfig.ALL_SETTINGS.keys(), RouterConsumerConfig::fromSettings));
 
   @Test
   void shouldRunRealMainClassesWithKeysTheServicesUnderstand() throws Exception {
@@ -204,12 +202,6 @@ class DockerComposeTest {
     } catch (ReflectiveOperationException e) {
       return false;
     }
-  }
-
-  private static List<String> concat(List<String> a, List<String> b) {
-    List<String> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
   }
 
   /** A value as Compose passes it when its {@code ${VAR...}} variables are set (to a sample). */

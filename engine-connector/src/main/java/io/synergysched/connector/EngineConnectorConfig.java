@@ -1,17 +1,24 @@
 package io.synergysched.connector;
 
+import io.synergysched.connector.vllm.VllmConfig;
+import io.synergysched.core.scheduling.BatchSchedulerRegistry;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import io.synergysched.runtime.config.KafkaClientSettings;
 import io.synergysched.runtime.config.Secrets;
-import io.synergysched.core.scheduling.BatchSchedulerRegistry;
+import io.synergysched.schemas.serde.AvroSerdeConfig;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /**
- * Settings of one engine-connector process. Build with {@link #fromSettings}; a bad value fails
- * naming its key.
+ * Settings of one engine-connector process, its keys declared below. Build with {@link
+ * #fromSettings}; a bad value fails naming its key.
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}, required
  * @param schemaRegistryUrl Confluent-API registry URL, or null for single-object encoding
@@ -56,27 +63,73 @@ public record EngineConnectorConfig(
     Recovery recovery,
     Duration recoveryLookback) {
 
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  public static final String CONNECTOR_ID = "synergy.connector.id";
-  public static final String ENGINES = "synergy.engines";
-  public static final String SPEED = "synergy.engines.speed";
-  public static final String SCHEDULER = "synergy.engines.scheduler";
-  public static final String PROFILES = "synergy.engines.profiles";
-  public static final String NOISE_SIGMA = "synergy.engines.noise-sigma";
-  public static final String SEED = "synergy.engines.seed";
-  public static final String HEARTBEAT_MS = "synergy.heartbeat.ms";
-  public static final String BUFFER_CAPACITY = "synergy.telemetry.buffer";
-  public static final String BACKEND = "synergy.engines.backend";
-  public static final String SLO_TTFT_MS = "synergy.engines.slo.ttft-ms";
-  public static final String SLO_TPOT_MS = "synergy.engines.slo.tpot-ms";
-  public static final String RECOVERY = "synergy.engines.recovery";
-  public static final String RECOVERY_LOOKBACK_MS = "synergy.engines.recovery.lookback-ms";
+  private static final String SCHEDULERS = String.join(", ", new TreeSet<>(BatchSchedulerRegistry.names()));
 
-  public static final List<String> KEYS =
-      List.of(BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, CONNECTOR_ID, ENGINES, SPEED, SCHEDULER,
-          PROFILES, NOISE_SIGMA, SEED, HEARTBEAT_MS, BUFFER_CAPACITY, BACKEND, SLO_TTFT_MS,
-          SLO_TPOT_MS, RECOVERY, RECOVERY_LOOKBACK_MS);
+  public static final Setting<String> CONNECTOR = Setting.text("synergy.connector.id", "connector",
+      "[A-Za-z0-9._-]+", "letters, digits, '.', '_' and '-'",
+      "this process's id: names its consumer groups and prefixes its engines' ids");
+  public static final Setting<List<EngineGroup>> ENGINE_GROUPS = Setting.list("synergy.engines",
+      "a100:llama-2-7b:tp1*2,h100:llama-2-7b:tp1*2", EngineGroup::parse,
+      "GPU:MODEL:tpN[*COUNT], COUNT in [1, 1024]",
+      "engines to run, in order; their ids are `<connector id>-<gpu>-<model>-tp<N>-<i>`");
+  public static final Setting<Double> ENGINE_SPEED = Setting.number("synergy.engines.speed", 1.0, "> 0",
+      v -> v > 0, "engine time per wall time for simulated engines");
+  public static final Setting<String> BATCH_SCHEDULER = Setting.text("synergy.engines.scheduler", "vllm-default",
+      BatchSchedulerRegistry.names()::contains, "one of " + SCHEDULERS,
+      "batch scheduler of simulated engines (lens applies the control topic's hints)");
+  public static final Setting<String> PROFILE_DIR = Setting.text("synergy.engines.profiles", null,
+      "Vidur-layout profile directory").derivedDefault("`../shared/data/profiles/vidur`");
+  public static final Setting<Double> STEP_NOISE = Setting.number("synergy.engines.noise-sigma", 0.0, 0, 1,
+      "sigma of the lognormal step-time noise of simulated engines");
+  public static final Setting<Long> NOISE_SEED = Setting.whole("synergy.engines.seed", 1, Long.MIN_VALUE,
+      Long.MAX_VALUE, "seed of that noise");
+  public static final Setting<Duration> HEARTBEAT_INTERVAL = Setting.millis("synergy.heartbeat.ms", 1_000, 10,
+      Long.MAX_VALUE, "interval of the engines' registry heartbeats");
+  public static final Setting<Integer> TELEMETRY_BUFFER = Setting.integer("synergy.telemetry.buffer", 100_000, 1,
+      10_000_000, "records buffered while Kafka is away");
+  public static final Setting<String> ENGINE_BACKEND = Setting.text("synergy.engines.backend", "sim",
+      "sim|vllm", "sim or vllm",
+      "sim (simulated engines, synergy.engines* keys) or vllm (one vLLM server, synergy.vllm.* keys)");
+  public static final Setting<Double> DEFAULT_TTFT = Setting.number("synergy.engines.slo.ttft-ms", 1000, "> 0",
+      v -> v > 0, "TTFT target of requests that carry none, ms (what SLO-aware schedulers such as lens protect)");
+  public static final Setting<Double> DEFAULT_TPOT = Setting.number("synergy.engines.slo.tpot-ms", 100, "> 0",
+      v -> v > 0, "TPOT target of requests that carry none, ms");
+  public static final Setting<Recovery> RECOVERY_MODE = Setting.choice("synergy.engines.recovery", Recovery.class,
+      Recovery.FAILOVER, "at start, what to do with requests a previous run of the same id left in flight:"
+          + " failover (serve them again), reject (report them REJECTED), off");
+  public static final Setting<Duration> RECOVERY_LOOKBACK = Setting.millis(
+      "synergy.engines.recovery.lookback-ms", 300_000, 1, 604_800_000,
+      "how far back that start-up recovery reads the routed and request-event topics");
+
+  /** The connector's own keys, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(KafkaClientSettings.BOOTSTRAP_SERVERS,
+      AvroSerdeConfig.REGISTRY_URL, CONNECTOR, ENGINE_GROUPS, ENGINE_SPEED, BATCH_SCHEDULER, PROFILE_DIR,
+      STEP_NOISE, NOISE_SEED, HEARTBEAT_INTERVAL, TELEMETRY_BUFFER, ENGINE_BACKEND, DEFAULT_TTFT, DEFAULT_TPOT,
+      RECOVERY_MODE, RECOVERY_LOOKBACK);
+
+  /**
+   * Every key an engine-connector process reads (besides {@code kafka.*}): its own and, for the
+   * {@code vllm} backend, {@link VllmConfig}'s.
+   */
+  public static final Settings ALL_SETTINGS = SETTINGS.and(VllmConfig.SETTINGS);
+
+  // The keys as text, for code that writes settings.
+  public static final String BOOTSTRAP_SERVERS = KafkaClientSettings.BOOTSTRAP_SERVERS.key();
+  public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.REGISTRY_URL.key();
+  public static final String CONNECTOR_ID = CONNECTOR.key();
+  public static final String ENGINES = ENGINE_GROUPS.key();
+  public static final String SPEED = ENGINE_SPEED.key();
+  public static final String SCHEDULER = BATCH_SCHEDULER.key();
+  public static final String PROFILES = PROFILE_DIR.key();
+  public static final String NOISE_SIGMA = STEP_NOISE.key();
+  public static final String SEED = NOISE_SEED.key();
+  public static final String HEARTBEAT_MS = HEARTBEAT_INTERVAL.key();
+  public static final String BUFFER_CAPACITY = TELEMETRY_BUFFER.key();
+  public static final String BACKEND = ENGINE_BACKEND.key();
+  public static final String SLO_TTFT_MS = DEFAULT_TTFT.key();
+  public static final String SLO_TPOT_MS = DEFAULT_TPOT.key();
+  public static final String RECOVERY = RECOVERY_MODE.key();
+  public static final String RECOVERY_LOOKBACK_MS = RECOVERY_LOOKBACK.key();
 
   /**
    * What a starting connector does with its engines' requests that a previous run of the same id
@@ -93,16 +146,6 @@ public record EngineConnectorConfig(
     /** The reason of the REJECTED events {@link #REJECT} publishes. */
     public static final String REJECT_REASON =
         "engine-connector restarted; request lost in flight, retry";
-
-    static Recovery parse(String text) {
-      for (Recovery r : values()) {
-        if (r.name().equalsIgnoreCase(text.trim())) {
-          return r;
-        }
-      }
-      throw new IllegalArgumentException(
-          RECOVERY + " must be failover, reject or off, was '" + text + "'");
-    }
   }
 
   /**
@@ -112,6 +155,41 @@ public record EngineConnectorConfig(
    * @param spec e.g. {@code a100:llama-2-7b:tp1}
    */
   public record EngineSlot(String engineId, String spec) {}
+
+  /**
+   * One item of {@code synergy.engines}: {@code count} engines of one hardware.
+   *
+   * @param spec {@code GPU:MODEL:tpN}
+   * @param idStem {@code GPU-MODEL-tpN}, the middle of their engine ids
+   * @param count engines of this hardware, in [1, 1024]
+   */
+  public record EngineGroup(String spec, String idStem, int count) {
+
+    static EngineGroup parse(String text) {
+      String item = text;
+      int count = 1;
+      int star = text.indexOf('*');
+      if (star >= 0) {
+        try {
+          count = Integer.parseInt(text.substring(star + 1).trim());
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("has no whole count");
+        }
+        item = text.substring(0, star).trim();
+      }
+      String[] fields = item.split(":");
+      if (fields.length != 3 || count < 1 || count > 1024) {
+        throw new IllegalArgumentException("is not GPU:MODEL:tpN[*COUNT] with COUNT in [1, 1024]");
+      }
+      return new EngineGroup(item, String.join("-", fields), count);
+    }
+
+    /** As written in {@code synergy.engines}. */
+    @Override
+    public String toString() {
+      return count == 1 ? spec : spec + "*" + count;
+    }
+  }
 
   public EngineConnectorConfig {
     engines = List.copyOf(engines);
@@ -127,123 +205,39 @@ public record EngineConnectorConfig(
    * @throws IllegalArgumentException naming the first bad key
    */
   public static EngineConnectorConfig fromSettings(Map<String, String> settings) {
-    String bootstrap = settings.get(BOOTSTRAP_SERVERS);
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required");
-    }
-    String id = settings.getOrDefault(CONNECTOR_ID, "connector");
-    if (!id.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException(
-          CONNECTOR_ID + " may hold letters, digits, '.', '_' and '-' only, was '" + id + "'");
-    }
-    List<EngineSlot> engines = parseEngines(id, settings.getOrDefault(ENGINES,
-        "a100:llama-2-7b:tp1*2,h100:llama-2-7b:tp1*2"));
-    double speed = number(settings, SPEED, 1.0);
-    if (!(speed > 0) || Double.isInfinite(speed)) {
-      throw new IllegalArgumentException(SPEED + " must be a positive factor, was " + speed);
-    }
-    double noise = number(settings, NOISE_SIGMA, 0.0);
-    if (!(noise >= 0) || noise > 1) {
-      throw new IllegalArgumentException(NOISE_SIGMA + " must be in [0, 1], was " + noise);
-    }
-    double heartbeatMs = number(settings, HEARTBEAT_MS, 1000);
-    if (!(heartbeatMs >= 10)) {
-      throw new IllegalArgumentException(HEARTBEAT_MS + " must be >= 10, was " + heartbeatMs);
-    }
-    double capacity = number(settings, BUFFER_CAPACITY, 100_000);
-    if (!(capacity >= 1) || capacity > 10_000_000) {
-      throw new IllegalArgumentException(
-          BUFFER_CAPACITY + " must be in [1, 10000000], was " + capacity);
-    }
-    Map<String, String> kafka = KafkaClientSettings.fromSettings(settings);
-    String registry = settings.get(SCHEMA_REGISTRY_URL);
-    String profiles = settings.get(PROFILES);
-    String backend = settings.getOrDefault(BACKEND, "sim").trim();
-    if (!backend.equals("sim") && !backend.equals("vllm")) {
-      throw new IllegalArgumentException(BACKEND + " must be sim or vllm, was '" + backend + "'");
-    }
-    String scheduler = settings.getOrDefault(SCHEDULER, "vllm-default").trim();
-    if (!BatchSchedulerRegistry.names().contains(scheduler)) {
-      throw new IllegalArgumentException(SCHEDULER + " must be one of " + BatchSchedulerRegistry.names()
-          + ", was '" + scheduler + "'");
-    }
-    double ttft = number(settings, SLO_TTFT_MS, 1000);
-    if (!(ttft > 0) || Double.isInfinite(ttft)) {
-      throw new IllegalArgumentException(SLO_TTFT_MS + " must be > 0, was " + ttft);
-    }
-    double tpot = number(settings, SLO_TPOT_MS, 100);
-    if (!(tpot > 0) || Double.isInfinite(tpot)) {
-      throw new IllegalArgumentException(SLO_TPOT_MS + " must be > 0, was " + tpot);
-    }
-    Recovery recovery = Recovery.parse(settings.getOrDefault(RECOVERY, "failover"));
-    double lookback = number(settings, RECOVERY_LOOKBACK_MS, 300_000);
-    if (!(lookback >= 1) || lookback > 7L * 24 * 3600 * 1000) {
-      throw new IllegalArgumentException(
-          RECOVERY_LOOKBACK_MS + " must be in [1, 604800000] ms, was " + lookback);
-    }
+    String bootstrap = KafkaClientSettings.BOOTSTRAP_SERVERS.read(settings);
+    String id = CONNECTOR.read(settings);
+    List<EngineSlot> engines = slots(id, ENGINE_GROUPS.read(settings));
+    URI registry = AvroSerdeConfig.REGISTRY_URL.read(settings);
+    String profiles = PROFILE_DIR.read(settings);
     return new EngineConnectorConfig(
-        bootstrap.trim(),
-        registry == null || registry.isBlank() ? null : registry.trim(),
+        bootstrap,
+        registry == null ? null : registry.toString(),
         id,
         engines,
-        speed,
-        scheduler,
-        profiles == null || profiles.isBlank() ? null : Path.of(profiles.trim()),
-        noise,
-        (long) number(settings, SEED, 1),
-        Duration.ofMillis((long) heartbeatMs),
-        (int) capacity,
-        kafka,
-        backend,
-        ttft,
-        tpot,
-        recovery,
-        Duration.ofMillis((long) lookback));
+        ENGINE_SPEED.read(settings),
+        BATCH_SCHEDULER.read(settings),
+        profiles == null ? null : Path.of(profiles),
+        STEP_NOISE.read(settings),
+        NOISE_SEED.read(settings),
+        HEARTBEAT_INTERVAL.read(settings),
+        TELEMETRY_BUFFER.read(settings),
+        KafkaClientSettings.fromSettings(settings),
+        ENGINE_BACKEND.read(settings),
+        DEFAULT_TTFT.read(settings),
+        DEFAULT_TPOT.read(settings),
+        RECOVERY_MODE.read(settings),
+        RECOVERY_LOOKBACK.read(settings));
   }
 
-  private static List<EngineSlot> parseEngines(String connectorId, String text) {
+  private static List<EngineSlot> slots(String connectorId, List<EngineGroup> groups) {
     List<EngineSlot> slots = new ArrayList<>();
-    for (String part : text.split(",")) {
-      String item = part.trim();
-      if (item.isEmpty()) {
-        continue;
+    for (EngineGroup group : groups) {
+      for (int i = 0; i < group.count(); i++) {
+        String engineId = connectorId + "-" + group.idStem() + "-" + slots.size();
+        slots.add(new EngineSlot(engineId.toLowerCase(Locale.ROOT), group.spec()));
       }
-      int count = 1;
-      int star = item.indexOf('*');
-      if (star >= 0) {
-        try {
-          count = Integer.parseInt(item.substring(star + 1).trim());
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException(ENGINES + ": '" + item + "' has no whole count", e);
-        }
-        item = item.substring(0, star).trim();
-      }
-      String[] fields = item.split(":");
-      if (fields.length != 3 || count < 1 || count > 1024) {
-        throw new IllegalArgumentException(
-            ENGINES + ": '" + part.trim() + "' is not GPU:MODEL:tpN[*COUNT] with COUNT in [1, 1024]");
-      }
-      for (int i = 0; i < count; i++) {
-        String engineId = connectorId + "-" + fields[0] + "-" + fields[1] + "-" + fields[2] + "-"
-            + slots.size();
-        slots.add(new EngineSlot(engineId.toLowerCase(java.util.Locale.ROOT), item));
-      }
-    }
-    if (slots.isEmpty()) {
-      throw new IllegalArgumentException(ENGINES + " names no engine");
     }
     return slots;
-  }
-
-  private static double number(Map<String, String> settings, String key, double fallback) {
-    String text = settings.get(key);
-    if (text == null || text.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Double.parseDouble(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a number, was '" + text + "'", e);
-    }
   }
 }

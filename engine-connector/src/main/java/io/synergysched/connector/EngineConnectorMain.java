@@ -3,7 +3,6 @@ package io.synergysched.connector;
 import io.synergysched.connector.vllm.VllmBackend;
 import io.synergysched.connector.vllm.VllmConfig;
 import io.synergysched.runtime.config.ConfigLoader;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -27,9 +26,8 @@ public final class EngineConnectorMain {
     EngineConnectorConfig config;
     List<EngineBackend> vllm = List.of();
     try {
-      List<String> keys = new ArrayList<>(EngineConnectorConfig.KEYS);
-      keys.addAll(VllmConfig.KEYS);
-      Map<String, String> settings = ConfigLoader.fromCommandLine(args, System.getenv(), keys);
+      Map<String, String> settings = ConfigLoader.fromCommandLine(
+          args, System.getenv(), EngineConnectorConfig.ALL_SETTINGS.keys());
       config = EngineConnectorConfig.fromSettings(settings);
       if (config.backend().equals("vllm")) {
         vllm = List.of(new VllmBackend(VllmConfig.fromProperties(settings)));

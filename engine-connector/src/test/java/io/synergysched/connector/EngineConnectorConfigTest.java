@@ -74,4 +74,14 @@ class EngineConnectorConfigTest {
         "bootstrap.servers", "x:1", "synergy.engines.recovery.lookback-ms", "0")))
         .hasMessageContaining("synergy.engines.recovery.lookback-ms");
   }
+
+  @Test
+  void shouldNameTheBadItemWhenAnEngineCountIsOutOfRange() {
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.engines", "a100:llama-2-7b:tp1, h100:llama-2-7b:tp1*0")))
+        .hasMessageStartingWith("synergy.engines item 'h100:llama-2-7b:tp1*0' is not GPU:MODEL:tpN[*COUNT]");
+    assertThatThrownBy(() -> EngineConnectorConfig.fromSettings(Map.of(
+        "bootstrap.servers", "x:1", "synergy.heartbeat.ms", "5")))
+        .hasMessage("synergy.heartbeat.ms must be >= 10, was 5");
+  }
 }

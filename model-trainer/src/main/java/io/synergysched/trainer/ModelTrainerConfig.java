@@ -1,18 +1,21 @@
 package io.synergysched.trainer;
 
+import io.synergysched.core.model.StepLatencyModelConfig;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.runtime.config.KafkaClientSettings;
 import io.synergysched.runtime.config.Secrets;
-import io.synergysched.core.model.StepLatencyModelConfig;
+import io.synergysched.schemas.serde.AvroSerdeConfig;
 import io.synergysched.topologies.lens.LensHintTopologyConfig;
+import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * Settings of one model-trainer instance. Build with {@link #fromSettings}; every value is checked
- * there and a bad one fails naming its key.
+ * Settings of one model-trainer instance, its keys declared below. Build with {@link
+ * #fromSettings}; every value is checked there and a bad one fails naming its key.
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}, required
  * @param applicationId Kafka Streams {@code application.id}; instances with the same id share work
@@ -57,61 +60,64 @@ public record ModelTrainerConfig(
     HttpAccess http,
     LensHintTopologyConfig lens) {
 
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String APPLICATION_ID = "application.id";
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  public static final String STATE_DIR = "state.dir";
-  public static final String IQ_HOST = "synergy.iq.host";
-  public static final String IQ_BIND = "synergy.iq.bind";
-  public static final String IQ_PORT = "synergy.iq.port";
-  public static final String PROCESSING_GUARANTEE = "processing.guarantee";
-  public static final String STANDBY_REPLICAS = "num.standby.replicas";
-  public static final String STREAM_THREADS = "num.stream.threads";
-  public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
-  public static final String STATE_CACHE_BYTES = "statestore.cache.max.bytes";
-  public static final String TOPIC_PARTITIONS = "synergy.topics.partitions";
-  public static final String REPLICATION_FACTOR = "synergy.topics.replication";
-  public static final String LENS_ENABLED = "synergy.lens.enabled";
+  public static final Setting<String> STREAMS_APPLICATION = Setting.text("application.id", "synergy-model-trainer",
+      "Kafka Streams application.id: instances with the same id share the work");
+  public static final Setting<String> STREAMS_STATE = Setting.text("state.dir", null, "Kafka Streams state directory")
+      .derivedDefault("`$TMP/synergysched/model-trainer` (`java.io.tmpdir`)");
+  public static final Setting<String> QUERY_HOST = Setting.text("synergy.iq.host", "127.0.0.1",
+      "host other instances and clients reach this one's query API at");
+  public static final Setting<String> QUERY_BIND = Setting.text("synergy.iq.bind", null,
+      "interface the query API listens on").derivedDefault("`synergy.iq.host`");
+  public static final Setting<Integer> QUERY_PORT = Setting.integer("synergy.iq.port", 7070, 0, 65_535,
+      "query API port; 0 picks a free one (advertised as bound)");
+  public static final Setting<String> GUARANTEE = Setting.text("processing.guarantee", "exactly_once_v2",
+      "exactly_once_v2|at_least_once", "exactly_once_v2 or at_least_once", "Kafka Streams processing guarantee");
+  public static final Setting<Integer> STANDBYS = Setting.integer("num.standby.replicas", 0, 0, 16,
+      "standby copies of each store on other instances");
+  public static final Setting<Integer> THREADS = Setting.integer("num.stream.threads", 1, 1, 64, "stream threads");
+  public static final Setting<Duration> COMMIT_INTERVAL = Setting.millis("commit.interval.ms", 100, 1, 3_600_000,
+      "Kafka Streams commit interval");
+  // Streams' 10 MB default holds ~800 engines' ~6 KB models once split with the global thread
+  public static final Setting<Integer> STATE_CACHE = Setting.integer("statestore.cache.max.bytes",
+      64 * 1024 * 1024, 0, Integer.MAX_VALUE,
+      "Streams record cache, bytes: it must hold every owned engine's model state (~6 KB) and status, split"
+          + " across the stream threads and the global thread, or each step writes through to RocksDB and the"
+          + " changelog");
+  public static final Setting<Integer> PARTITIONS = Setting.integer("synergy.topics.partitions", 4, 1, 10_000,
+      "partitions of the topics this instance creates at start");
+  public static final Setting<Integer> REPLICATION = Setting.integer("synergy.topics.replication", 1, 1, 16,
+      "replication of the topics it creates and of its changelogs");
+  public static final Setting<Boolean> LENS_HINTS = Setting.flag("synergy.lens.enabled", true,
+      "plan LENS hints onto synergy.control.lens (synergy.lens.* keys: docs/configuration.md)");
 
-  /** The {@code synergy.model.*} keys of {@link StepLatencyModelConfig#fromProperties}. */
-  static final List<String> MODEL_KEYS =
-      Stream.of(
-              "forgetting-factor",
-              "knee-tokens",
-              "huber-threshold",
-              "relative-weighting",
-              "floor-observations",
-              "initial-residual-scale",
-              "scale-adaptation-rate",
-              "warm-samples",
-              "correction-enabled",
-              "correction-shrink-visits",
-              "correction-min-rate")
-          .map(k -> StepLatencyModelConfig.PREFIX + k)
-          .toList();
+  /** The trainer's own keys, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(KafkaClientSettings.BOOTSTRAP_SERVERS, STREAMS_APPLICATION,
+      AvroSerdeConfig.REGISTRY_URL, STREAMS_STATE, QUERY_HOST, QUERY_BIND, QUERY_PORT, GUARANTEE, STANDBYS,
+      THREADS, COMMIT_INTERVAL, STATE_CACHE, PARTITIONS, REPLICATION, LENS_HINTS);
 
-  /** Every key this component understands (besides {@code kafka.*}). */
-  public static final List<String> KEYS =
-      Stream.concat(
-              Stream.of(
-                  BOOTSTRAP_SERVERS,
-                  APPLICATION_ID,
-                  SCHEMA_REGISTRY_URL,
-                  STATE_DIR,
-                  IQ_HOST,
-                  IQ_BIND,
-                  IQ_PORT,
-                  PROCESSING_GUARANTEE,
-                  STANDBY_REPLICAS,
-                  STREAM_THREADS,
-                  COMMIT_INTERVAL_MS,
-                  STATE_CACHE_BYTES,
-                  TOPIC_PARTITIONS,
-                  REPLICATION_FACTOR),
-              Stream.concat(
-                  Stream.concat(MODEL_KEYS.stream(), HttpAccess.KEYS.stream()),
-                  Stream.concat(Stream.of(LENS_ENABLED), LensHintTopologyConfig.KEYS.stream())))
-          .toList();
+  /**
+   * Every key a model-trainer reads (besides {@code kafka.*}): its own, the online model's, {@link
+   * HttpAccess}'s and the LENS hint planning's.
+   */
+  public static final Settings ALL_SETTINGS = SETTINGS.and(StepLatencyModelConfig.SETTINGS)
+      .and(HttpAccess.SETTINGS).and(LensHintTopologyConfig.ALL_SETTINGS);
+
+  // The keys as text, for code that writes settings.
+  public static final String BOOTSTRAP_SERVERS = KafkaClientSettings.BOOTSTRAP_SERVERS.key();
+  public static final String APPLICATION_ID = STREAMS_APPLICATION.key();
+  public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.REGISTRY_URL.key();
+  public static final String STATE_DIR = STREAMS_STATE.key();
+  public static final String IQ_HOST = QUERY_HOST.key();
+  public static final String IQ_BIND = QUERY_BIND.key();
+  public static final String IQ_PORT = QUERY_PORT.key();
+  public static final String PROCESSING_GUARANTEE = GUARANTEE.key();
+  public static final String STANDBY_REPLICAS = STANDBYS.key();
+  public static final String STREAM_THREADS = THREADS.key();
+  public static final String COMMIT_INTERVAL_MS = COMMIT_INTERVAL.key();
+  public static final String STATE_CACHE_BYTES = STATE_CACHE.key();
+  public static final String TOPIC_PARTITIONS = PARTITIONS.key();
+  public static final String REPLICATION_FACTOR = REPLICATION.key();
+  public static final String LENS_ENABLED = LENS_HINTS.key();
 
   public ModelTrainerConfig {
     kafka = Secrets.redacting(kafka);
@@ -123,76 +129,31 @@ public record ModelTrainerConfig(
    * @throws IllegalArgumentException naming the first bad key
    */
   public static ModelTrainerConfig fromSettings(Map<String, String> settings) {
-    String bootstrap = settings.get(BOOTSTRAP_SERVERS);
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required");
-    }
-    String guarantee = settings.getOrDefault(PROCESSING_GUARANTEE, "exactly_once_v2");
-    if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
-      throw new IllegalArgumentException(
-          PROCESSING_GUARANTEE + " must be exactly_once_v2 or at_least_once, was '" + guarantee + "'");
-    }
-    String host = settings.getOrDefault(IQ_HOST, "127.0.0.1");
-    Map<String, String> kafka = KafkaClientSettings.fromSettings(settings);
-    String registry = settings.get(SCHEMA_REGISTRY_URL);
+    String bootstrap = KafkaClientSettings.BOOTSTRAP_SERVERS.read(settings);
+    String guarantee = GUARANTEE.read(settings);
+    String host = QUERY_HOST.read(settings);
+    String bind = QUERY_BIND.read(settings);
+    String stateDir = STREAMS_STATE.read(settings);
+    URI registry = AvroSerdeConfig.REGISTRY_URL.read(settings);
     return new ModelTrainerConfig(
-        bootstrap.trim(),
-        nonBlank(settings, APPLICATION_ID, "synergy-model-trainer"),
-        registry == null || registry.isBlank() ? null : registry.trim(),
-        Path.of(nonBlank(settings, STATE_DIR,
-            Path.of(System.getProperty("java.io.tmpdir"), "synergysched", "model-trainer").toString())),
+        bootstrap,
+        STREAMS_APPLICATION.read(settings),
+        registry == null ? null : registry.toString(),
+        stateDir != null ? Path.of(stateDir)
+            : Path.of(System.getProperty("java.io.tmpdir"), "synergysched", "model-trainer"),
         host,
-        settings.getOrDefault(IQ_BIND, host),
-        intIn(settings, IQ_PORT, 7070, 0, 65535),
+        bind == null ? host : bind,
+        QUERY_PORT.read(settings),
         guarantee,
-        intIn(settings, STANDBY_REPLICAS, 0, 0, 16),
-        intIn(settings, STREAM_THREADS, 1, 1, 64),
-        intIn(settings, COMMIT_INTERVAL_MS, 100, 1, 3_600_000),
-        // Streams' 10 MB default holds ~800 engines' ~6 KB models once split with the global thread
-        intIn(settings, STATE_CACHE_BYTES, 64 * 1024 * 1024, 0, Integer.MAX_VALUE),
-        intIn(settings, TOPIC_PARTITIONS, 4, 1, 10_000),
-        (short) intIn(settings, REPLICATION_FACTOR, 1, 1, 16),
+        STANDBYS.read(settings),
+        THREADS.read(settings),
+        COMMIT_INTERVAL.read(settings).toMillis(),
+        STATE_CACHE.read(settings),
+        PARTITIONS.read(settings),
+        REPLICATION.read(settings).shortValue(),
         StepLatencyModelConfig.fromProperties(settings),
-        kafka,
+        KafkaClientSettings.fromSettings(settings),
         HttpAccess.fromSettings(settings),
-        lens(settings));
-  }
-
-  /** LENS hint planning, on unless {@code synergy.lens.enabled=false}. */
-  private static LensHintTopologyConfig lens(Map<String, String> settings) {
-    String enabled = settings.getOrDefault(LENS_ENABLED, "true").trim();
-    if (!enabled.equalsIgnoreCase("true") && !enabled.equalsIgnoreCase("false")) {
-      throw new IllegalArgumentException(LENS_ENABLED + " must be true or false, was '" + enabled + "'");
-    }
-    return Boolean.parseBoolean(enabled) ? LensHintTopologyConfig.fromProperties(settings) : null;
-  }
-
-  private static String nonBlank(Map<String, String> settings, String key, String fallback) {
-    String value = settings.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (value.isBlank()) {
-      throw new IllegalArgumentException(key + " must not be blank");
-    }
-    return value.trim();
-  }
-
-  private static int intIn(Map<String, String> settings, String key, int fallback, int min, int max) {
-    String text = settings.get(key);
-    if (text == null) {
-      return fallback;
-    }
-    int value;
-    try {
-      value = Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number, was '" + text + "'", e);
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          key + " must be in [" + min + ", " + max + "], was " + value);
-    }
-    return value;
+        LENS_HINTS.read(settings) ? LensHintTopologyConfig.fromProperties(settings) : null);
   }
 }

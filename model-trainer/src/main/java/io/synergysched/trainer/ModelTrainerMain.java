@@ -21,7 +21,7 @@ public final class ModelTrainerMain {
     ModelTrainerConfig config;
     try {
       config = ModelTrainerConfig.fromSettings(
-          ConfigLoader.fromCommandLine(args, System.getenv(), ModelTrainerConfig.KEYS));
+          ConfigLoader.fromCommandLine(args, System.getenv(), ModelTrainerConfig.ALL_SETTINGS.keys()));
     } catch (IllegalArgumentException e) {
       System.err.println("model-trainer: " + e.getMessage());
       System.exit(2);

@@ -31,7 +31,7 @@ class ModelTrainerConfigTest {
     assertThat(lens.planIntervalMs()).isEqualTo(500);
     assertThat(read().lens()).isNotNull();
     assertThat(read("synergy.lens.enabled", "false").lens()).isNull();
-    assertThat(ModelTrainerConfig.KEYS).contains("synergy.lens.enabled", "synergy.lens.slo.tpot-ms",
+    assertThat(ModelTrainerConfig.ALL_SETTINGS.keys()).contains("synergy.lens.enabled", "synergy.lens.slo.tpot-ms",
         "synergy.lens.hint-ttl-ms", "synergy.lens.material.watermark-delta");
   }
 
@@ -46,5 +46,25 @@ class ModelTrainerConfigTest {
         .hasMessageContaining("synergy.lens.material.watermark-delta");
     assertThatThrownBy(() -> read("synergy.lens.plan-interval-ms", "1.5"))
         .hasMessageContaining("synergy.lens.plan-interval-ms");
+  }
+
+  @Test
+  void shouldListenOnTheAdvertisedHostUnlessABindAddressIsGiven() {
+    assertThat(read("synergy.iq.host", "trainer-0").bindHost()).isEqualTo("trainer-0");
+    assertThat(read("synergy.iq.host", "trainer-0", "synergy.iq.bind", "0.0.0.0").bindHost()).isEqualTo("0.0.0.0");
+    assertThat(read().stateDir()).isEqualTo(
+        java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "synergysched", "model-trainer"));
+    assertThat(read().commitIntervalMs()).isEqualTo(100);
+    assertThat(read().stateCacheBytes()).isEqualTo(64L * 1024 * 1024);
+  }
+
+  @Test
+  void shouldFailNamingTheKeyWhenAStreamsValueIsBad() {
+    assertThatThrownBy(() -> read("processing.guarantee", "exactly_once"))
+        .hasMessage("processing.guarantee must be exactly_once_v2 or at_least_once, was exactly_once");
+    assertThatThrownBy(() -> read("num.stream.threads", "0"))
+        .hasMessage("num.stream.threads must be in [1, 64], was 0");
+    assertThatThrownBy(() -> read("synergy.model.forgetting-factor", "0.5"))
+        .hasMessage("synergy.model.forgetting-factor must be (0.9, 1], was 0.5");
   }
 }

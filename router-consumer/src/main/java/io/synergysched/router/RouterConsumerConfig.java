@@ -1,17 +1,19 @@
 package io.synergysched.router;
 
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.runtime.config.KafkaClientSettings;
 import io.synergysched.runtime.config.Secrets;
+import io.synergysched.schemas.serde.AvroSerdeConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
- * Settings of one router-consumer instance. Build with {@link #fromSettings}; a bad value fails
- * naming its key.
+ * Settings of one router-consumer instance, its keys declared below. Build with {@link
+ * #fromSettings}; a bad value fails naming its key.
  *
  * @param bootstrapServers Kafka {@code bootstrap.servers}, required
  * @param schemaRegistryUrl Confluent-API registry URL, or null for single-object encoding
@@ -43,20 +45,48 @@ public record RouterConsumerConfig(
     Map<String, String> kafka,
     HttpAccess http) {
 
-  public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-  public static final String SCHEMA_REGISTRY_URL = "schema.registry.url";
-  public static final String GROUP_ID = "synergy.router.group";
-  public static final String INSTANCE_ID = "synergy.router.instance";
-  public static final String POLICY = "synergy.router.policy";
-  public static final String TRAINER_URL = "synergy.router.trainer-url";
-  public static final String SNAPSHOT_MS = "synergy.router.snapshot.ms";
-  public static final String ENGINE_TIMEOUT_MS = "synergy.router.engine-timeout.ms";
-  public static final String METRICS_PORT = "synergy.router.metrics.port";
-  public static final String METRICS_BIND = "synergy.router.metrics.bind";
+  public static final Setting<String> CONSUMER_GROUP = Setting.text("synergy.router.group", "synergy-router",
+      "consumer group of the inbound requests; instances sharing it share the work");
+  public static final Setting<String> INSTANCE = Setting.text("synergy.router.instance", "router-0",
+      "[A-Za-z0-9._-]+", "letters, digits, '.', '_' and '-'",
+      "unique per instance: its transactional id, so a restarted instance fences its predecessor's open"
+          + " transaction");
+  public static final Setting<String> ROUTING_PROFILE = Setting.text("synergy.router.policy", "prism",
+      "routing profile (routing-profiles.properties), e.g. prism or llm-d-default");
+  public static final Setting<URI> TRAINER = Setting.url("synergy.router.trainer-url", "http://127.0.0.1:7070",
+      "base URL of a model-trainer's query API");
+  public static final Setting<Duration> SNAPSHOT_INTERVAL = Setting.millis("synergy.router.snapshot.ms", 50, 1,
+      60_000, "how often engine state is polled from the model-trainer");
+  public static final Setting<Duration> ENGINE_TIMEOUT = Setting.millis("synergy.router.engine-timeout.ms",
+      3_000, 10, 3_600_000, "an engine whose last heartbeat is older than this is not routed to");
+  public static final Setting<Integer> PROMETHEUS_PORT = Setting.integer("synergy.router.metrics.port", -1, -1,
+      65_535, "port of the Prometheus endpoint (/metrics), 0 for any free one, -1 off");
+  public static final Setting<String> PROMETHEUS_BIND = Setting.host("synergy.router.metrics.bind", "127.0.0.1",
+      "interface the Prometheus endpoint listens on; 0.0.0.0 where a scraper on another host reads it"
+          + " (docker compose)");
 
-  public static final List<String> KEYS = Stream.concat(Stream.of(BOOTSTRAP_SERVERS,
-      SCHEMA_REGISTRY_URL, GROUP_ID, INSTANCE_ID, POLICY, TRAINER_URL, SNAPSHOT_MS,
-      ENGINE_TIMEOUT_MS, METRICS_PORT, METRICS_BIND), HttpAccess.KEYS.stream()).toList();
+  /** The router's own keys, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(KafkaClientSettings.BOOTSTRAP_SERVERS,
+      AvroSerdeConfig.REGISTRY_URL, CONSUMER_GROUP, INSTANCE, ROUTING_PROFILE, TRAINER, SNAPSHOT_INTERVAL,
+      ENGINE_TIMEOUT, PROMETHEUS_PORT, PROMETHEUS_BIND);
+
+  /** Every key a router-consumer reads (besides {@code kafka.*}): its own and {@link HttpAccess}'s. */
+  public static final Settings ALL_SETTINGS = SETTINGS.and(HttpAccess.SETTINGS);
+
+  /** The keys of {@link #ALL_SETTINGS}, for the config loader ({@code RouterConsumerMain}). */
+  public static final List<String> KEYS = ALL_SETTINGS.keys();
+
+  // The keys as text, for code that writes settings.
+  public static final String BOOTSTRAP_SERVERS = KafkaClientSettings.BOOTSTRAP_SERVERS.key();
+  public static final String SCHEMA_REGISTRY_URL = AvroSerdeConfig.REGISTRY_URL.key();
+  public static final String GROUP_ID = CONSUMER_GROUP.key();
+  public static final String INSTANCE_ID = INSTANCE.key();
+  public static final String POLICY = ROUTING_PROFILE.key();
+  public static final String TRAINER_URL = TRAINER.key();
+  public static final String SNAPSHOT_MS = SNAPSHOT_INTERVAL.key();
+  public static final String ENGINE_TIMEOUT_MS = ENGINE_TIMEOUT.key();
+  public static final String METRICS_PORT = PROMETHEUS_PORT.key();
+  public static final String METRICS_BIND = PROMETHEUS_BIND.key();
 
   public RouterConsumerConfig {
     kafka = Secrets.redacting(kafka);
@@ -68,68 +98,20 @@ public record RouterConsumerConfig(
    * @throws IllegalArgumentException naming the first bad key
    */
   public static RouterConsumerConfig fromSettings(Map<String, String> settings) {
-    String bootstrap = settings.get(BOOTSTRAP_SERVERS);
-    if (bootstrap == null || bootstrap.isBlank()) {
-      throw new IllegalArgumentException(BOOTSTRAP_SERVERS + " is required");
-    }
-    String instance = settings.getOrDefault(INSTANCE_ID, "router-0");
-    if (!instance.matches("[A-Za-z0-9._-]+")) {
-      throw new IllegalArgumentException(
-          INSTANCE_ID + " may hold letters, digits, '.', '_' and '-' only, was '" + instance + "'");
-    }
-    String trainer = settings.getOrDefault(TRAINER_URL, "http://127.0.0.1:7070");
-    URI trainerUrl;
-    try {
-      trainerUrl = URI.create(trainer.trim());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(TRAINER_URL + " is not a URL: '" + trainer + "'", e);
-    }
-    if (trainerUrl.getScheme() == null || !trainerUrl.getScheme().startsWith("http")
-        || trainerUrl.getHost() == null) {
-      throw new IllegalArgumentException(
-          TRAINER_URL + " must be an http(s) URL with a host, was '" + trainer + "'");
-    }
-    Map<String, String> kafka = KafkaClientSettings.fromSettings(settings);
-    String registry = settings.get(SCHEMA_REGISTRY_URL);
+    String bootstrap = KafkaClientSettings.BOOTSTRAP_SERVERS.read(settings);
+    URI registry = AvroSerdeConfig.REGISTRY_URL.read(settings);
     return new RouterConsumerConfig(
-        bootstrap.trim(),
-        registry == null || registry.isBlank() ? null : registry.trim(),
-        settings.getOrDefault(GROUP_ID, "synergy-router"),
-        instance,
-        settings.getOrDefault(POLICY, "prism"),
-        trainerUrl,
-        Duration.ofMillis(whole(settings, SNAPSHOT_MS, 50, 1, 60_000)),
-        Duration.ofMillis(whole(settings, ENGINE_TIMEOUT_MS, 3_000, 10, 3_600_000)),
-        (int) whole(settings, METRICS_PORT, -1, -1, 65_535),
-        bindAddress(settings.getOrDefault(METRICS_BIND, "127.0.0.1")),
-        kafka,
+        bootstrap,
+        registry == null ? null : registry.toString(),
+        CONSUMER_GROUP.read(settings),
+        INSTANCE.read(settings),
+        ROUTING_PROFILE.read(settings),
+        TRAINER.read(settings),
+        SNAPSHOT_INTERVAL.read(settings),
+        ENGINE_TIMEOUT.read(settings),
+        PROMETHEUS_PORT.read(settings),
+        PROMETHEUS_BIND.read(settings),
+        KafkaClientSettings.fromSettings(settings),
         HttpAccess.fromSettings(settings));
-  }
-
-  private static String bindAddress(String text) {
-    String host = text.trim();
-    if (host.isEmpty() || !host.matches("[A-Za-z0-9.:_-]+")) {
-      throw new IllegalArgumentException(
-          METRICS_BIND + " must be a host name or an IP address, was '" + text + "'");
-    }
-    return host;
-  }
-
-  private static long whole(Map<String, String> settings, String key, long fallback, long min,
-      long max) {
-    String text = settings.get(key);
-    if (text == null || text.isBlank()) {
-      return fallback;
-    }
-    long value;
-    try {
-      value = Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be a whole number, was '" + text + "'", e);
-    }
-    if (value < min || value > max) {
-      throw new IllegalArgumentException(key + " must be in [" + min + ", " + max + "], was " + value);
-    }
-    return value;
   }
 }

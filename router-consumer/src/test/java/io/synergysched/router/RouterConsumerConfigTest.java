@@ -33,4 +33,29 @@ class RouterConsumerConfigTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(RouterConsumerConfig.METRICS_BIND);
   }
+
+  @Test
+  void shouldFailNamingTheKeyAndTheValueWhenTheTrainerUrlIsNotHttp() {
+    Map<String, String> settings = minimal();
+    settings.put(RouterConsumerConfig.TRAINER_URL, "ftp://trainer:7070");
+    assertThatThrownBy(() -> RouterConsumerConfig.fromSettings(settings))
+        .hasMessage("synergy.router.trainer-url must be an http(s) URL with a host, was ftp://trainer:7070");
+  }
+
+  @Test
+  void shouldTakeTheDeclaredDefaultsWhenKeysAreAbsentOrBlank() {
+    Map<String, String> settings = minimal();
+    settings.put(RouterConsumerConfig.INSTANCE_ID, " ");
+    RouterConsumerConfig config = RouterConsumerConfig.fromSettings(settings);
+
+    assertThat(config.instanceId()).isEqualTo("router-0");
+    assertThat(config.groupId()).isEqualTo("synergy-router");
+    assertThat(config.policy()).isEqualTo("prism");
+    assertThat(config.trainerUrl()).hasToString("http://127.0.0.1:7070");
+    assertThat(config.snapshotInterval()).isEqualTo(java.time.Duration.ofMillis(50));
+    assertThat(config.engineTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
+    assertThat(config.metricsPort()).isEqualTo(-1);
+    assertThat(config.schemaRegistryUrl()).isNull();
+    assertThat(RouterConsumerConfig.KEYS).contains("synergy.router.snapshot.ms", "synergy.http.token");
+  }
 }

@@ -89,7 +89,7 @@ public final class LoadPipeline implements AutoCloseable {
         EngineConnectorConfig.CONNECTOR_ID, runId + "-" + id,
         EngineConnectorConfig.ENGINES, engines,
         EngineConnectorConfig.HEARTBEAT_MS, "250"), extra);
-    own.keySet().removeAll(HttpAccess.KEYS); // a connector serves no HTTP
+    own.keySet().removeAll(HttpAccess.SETTINGS.keys()); // a connector serves no HTTP
     EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(own));
     services.add(connector);
     return connector;

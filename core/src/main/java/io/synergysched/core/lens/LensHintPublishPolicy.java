@@ -1,5 +1,10 @@
 package io.synergysched.core.lens;
 
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
+import java.time.Duration;
+import java.util.Map;
+
 /**
  * When a freshly planned hint is worth publishing on the compacted control topic, given the last
  * one published for the same engine. A hint is published when:
@@ -37,28 +42,47 @@ public record LensHintPublishPolicy(
   public static final String MODEL = "model";
   public static final String REFRESH = "refresh";
 
+  private static final String FRACTION = "(0, 1)";
+
+  public static final Setting<Double> BUDGET_FRACTION = Setting.number("synergy.lens.material.budget-fraction",
+      0.10, FRACTION, v -> v > 0 && v < 1,
+      "a hint is republished when its token budget at any decode load moved by more than this share");
+  public static final Setting<Double> MAX_SEQS_FRACTION = Setting.number(
+      "synergy.lens.material.max-seqs-fraction", 0.10, FRACTION, v -> v > 0 && v < 1,
+      "a hint is republished when its sequence limit moved by more than this share");
+  public static final Setting<Double> WATERMARK_DELTA = Setting.number("synergy.lens.material.watermark-delta",
+      0.02, FRACTION, v -> v > 0 && v < 1,
+      "a hint is republished when its KV admission watermark moved by more than this");
+  public static final Setting<Duration> REFRESH_AFTER = Setting.millis("synergy.lens.refresh-after-ms", 1, 1,
+      Long.MAX_VALUE, "age after which an unchanged hint is republished, below synergy.lens.hint-ttl-ms so a"
+          + " healthy engine receives a new lifetime before the old one ends")
+      .derivedDefault("half of `synergy.lens.hint-ttl-ms`");
+
+  /** The publishing rule's keys, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(BUDGET_FRACTION, MAX_SEQS_FRACTION, WATERMARK_DELTA,
+      REFRESH_AFTER);
+
   public LensHintPublishPolicy {
-    if (!(budgetFraction > 0 && budgetFraction < 1)) {
-      throw new IllegalArgumentException(
-          "synergy.lens.material.budget-fraction must be in (0, 1), got " + budgetFraction);
-    }
-    if (!(maxSeqsFraction > 0 && maxSeqsFraction < 1)) {
-      throw new IllegalArgumentException(
-          "synergy.lens.material.max-seqs-fraction must be in (0, 1), got " + maxSeqsFraction);
-    }
-    if (!(watermarkDelta > 0 && watermarkDelta < 1)) {
-      throw new IllegalArgumentException(
-          "synergy.lens.material.watermark-delta must be in (0, 1), got " + watermarkDelta);
-    }
-    if (refreshAfterMs <= 0) {
-      throw new IllegalArgumentException(
-          "synergy.lens.refresh-after-ms must be > 0, got " + refreshAfterMs);
-    }
+    BUDGET_FRACTION.check(budgetFraction);
+    MAX_SEQS_FRACTION.check(maxSeqsFraction);
+    WATERMARK_DELTA.check(watermarkDelta);
+    REFRESH_AFTER.check(Duration.ofMillis(refreshAfterMs));
   }
 
   /** 10% budget or sequences, 0.02 watermark, refresh after half of a TTL of {@code ttlMs}. */
   public static LensHintPublishPolicy defaults(long ttlMs) {
-    return new LensHintPublishPolicy(0.10, 0.10, 0.02, Math.max(1, ttlMs / 2));
+    return fromProperties(Map.of(), ttlMs);
+  }
+
+  /**
+   * The publishing keys of {@code properties} over the defaults for hints that live {@code ttlMs}.
+   *
+   * @throws IllegalArgumentException naming the bad key
+   */
+  public static LensHintPublishPolicy fromProperties(Map<String, String> properties, long ttlMs) {
+    Duration refresh = REFRESH_AFTER.read(properties);
+    return new LensHintPublishPolicy(BUDGET_FRACTION.read(properties), MAX_SEQS_FRACTION.read(properties),
+        WATERMARK_DELTA.read(properties), refresh == null ? Math.max(1, ttlMs / 2) : refresh.toMillis());
   }
 
   /**

@@ -1,8 +1,12 @@
 package io.synergysched.core.lens;
+
+import io.synergysched.core.setting.Setting;
 import io.synergysched.core.setting.Settings;
+import java.time.Duration;
+import java.util.Map;
 
 /**
- * Settings of the {@link LensPlanner}; keys are {@code synergy.lens.*}.
+ * Settings of the {@link LensPlanner}; keys are {@code synergy.lens.*}, declared below.
  *
  * @param tpotMarginFraction share of the TPOT target kept as margin (covers model error and the
  *     noise of one step), in [0, 0.9]
@@ -22,18 +26,28 @@ public record LensPlannerConfig(
     double chunkEfficiency,
     int kvReserveSteps) {
 
-  /** Prefix of every planner key. */
-  public static final String PREFIX = "synergy.lens.";
+  public static final Setting<Double> TPOT_MARGIN_FRACTION = Setting.number(
+      "synergy.lens.tpot-margin-fraction", 0.05, 0, 0.9,
+      "share of the TPOT target kept as margin (covers model error and the noise of one step)");
+  public static final Setting<Duration> HINT_TTL = Setting.millis("synergy.lens.hint-ttl-ms", 10_000, 1,
+      Long.MAX_VALUE, "how long a hint stays valid after it was planned");
+  public static final Setting<Integer> MAX_NUM_SEQS = Setting.integer("synergy.lens.max-num-seqs", 256, 1,
+      Integer.MAX_VALUE, "upper bound on sequences per step (vLLM's max_num_seqs)");
+  public static final Setting<Integer> MAX_TOKEN_BUDGET = Setting.integer("synergy.lens.max-token-budget",
+      8192, 1, Integer.MAX_VALUE, "upper bound on tokens per step, at least synergy.lens.max-num-seqs");
+  public static final Setting<Double> CHUNK_EFFICIENCY = Setting.number("synergy.lens.chunk-efficiency", 0.9,
+      "(0, 1]", v -> v > 0 && v <= 1,
+      "the preferred chunk is the smallest whose per-token cost is within this share of the best chunk's");
+  public static final Setting<Integer> KV_RESERVE_STEPS = Setting.integer("synergy.lens.kv-reserve-steps", 0,
+      0, Integer.MAX_VALUE,
+      "decode steps of KV growth the admission watermark keeps free for the running sequences");
 
-  /** The keys {@link #fromProperties} reads, prefix included. */
-  public static final java.util.List<String> KEYS = java.util.stream.Stream.of(
-          "tpot-margin-fraction", "hint-ttl-ms", "max-num-seqs", "max-token-budget", "chunk-efficiency",
-          "kv-reserve-steps")
-      .map(k -> PREFIX + k)
-      .toList();
+  /** The planner's keys, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(TPOT_MARGIN_FRACTION, HINT_TTL, MAX_NUM_SEQS,
+      MAX_TOKEN_BUDGET, CHUNK_EFFICIENCY, KV_RESERVE_STEPS);
 
   public static LensPlannerConfig defaults() {
-    return new LensPlannerConfig(0.05, 10_000, 256, 8192, 0.9, 0);
+    return fromProperties(Map.of());
   }
 
   /**
@@ -41,47 +55,29 @@ public record LensPlannerConfig(
    *
    * @throws IllegalArgumentException naming the bad key
    */
-  public static LensPlannerConfig fromProperties(java.util.Map<String, String> properties) {
-    LensPlannerConfig d = defaults();
+  public static LensPlannerConfig fromProperties(Map<String, String> properties) {
     return new LensPlannerConfig(
-        read(properties, "tpot-margin-fraction", Double::parseDouble, d.tpotMarginFraction()),
-        read(properties, "hint-ttl-ms", Long::parseLong, d.hintTtlMs()),
-        read(properties, "max-num-seqs", Integer::parseInt, d.maxNumSeqs()),
-        read(properties, "max-token-budget", Integer::parseInt, d.maxTokenBudget()),
-        read(properties, "chunk-efficiency", Double::parseDouble, d.chunkEfficiency()),
-        read(properties, "kv-reserve-steps", Integer::parseInt, d.kvReserveSteps()))
+        TPOT_MARGIN_FRACTION.read(properties),
+        HINT_TTL.read(properties).toMillis(),
+        MAX_NUM_SEQS.read(properties),
+        MAX_TOKEN_BUDGET.read(properties),
+        CHUNK_EFFICIENCY.read(properties),
+        KV_RESERVE_STEPS.read(properties))
         .validate();
   }
 
-  private static <T> T read(java.util.Map<String, String> properties, String key,
-      java.util.function.Function<String, T> parser, T fallback) {
-    return Settings.value(properties, PREFIX + key, parser, fallback);
-  }
-
-
   /** @throws IllegalArgumentException naming the bad {@code synergy.lens.*} key */
   public LensPlannerConfig validate() {
-    if (!(tpotMarginFraction >= 0 && tpotMarginFraction <= 0.9)) {
-      throw new IllegalArgumentException(
-          "synergy.lens.tpot-margin-fraction must be in [0, 0.9], got " + tpotMarginFraction);
-    }
-    if (hintTtlMs <= 0) {
-      throw new IllegalArgumentException("synergy.lens.hint-ttl-ms must be > 0, got " + hintTtlMs);
-    }
-    if (maxNumSeqs <= 0) {
-      throw new IllegalArgumentException("synergy.lens.max-num-seqs must be > 0, got " + maxNumSeqs);
-    }
+    TPOT_MARGIN_FRACTION.check(tpotMarginFraction);
+    HINT_TTL.check(Duration.ofMillis(hintTtlMs));
+    MAX_NUM_SEQS.check(maxNumSeqs);
+    MAX_TOKEN_BUDGET.check(maxTokenBudget);
     if (maxTokenBudget < maxNumSeqs) {
-      throw new IllegalArgumentException(
-          "synergy.lens.max-token-budget must be >= max-num-seqs, got " + maxTokenBudget);
+      throw new IllegalArgumentException(MAX_TOKEN_BUDGET + " must be >= " + MAX_NUM_SEQS + " ("
+          + maxNumSeqs + "), was " + maxTokenBudget);
     }
-    if (!(chunkEfficiency > 0 && chunkEfficiency <= 1)) {
-      throw new IllegalArgumentException(
-          "synergy.lens.chunk-efficiency must be in (0, 1], got " + chunkEfficiency);
-    }
-    if (kvReserveSteps < 0) {
-      throw new IllegalArgumentException("synergy.lens.kv-reserve-steps must be >= 0, got " + kvReserveSteps);
-    }
+    CHUNK_EFFICIENCY.check(chunkEfficiency);
+    KV_RESERVE_STEPS.check(kvReserveSteps);
     return this;
   }
 }

@@ -1,7 +1,11 @@
 package io.synergysched.core.lens;
 
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
+
 /**
- * Settings of the engine-side {@link LensScheduler}; keys are {@code synergy.lens.*}.
+ * Settings of the engine-side {@link LensScheduler}; keys are {@code synergy.lens.*}, declared
+ * below (the engines build it from {@link #defaults()}; no service reads these keys yet).
  *
  * @param safeTokenBudget budget applied while no valid hint is held (a well-tuned static budget),
  *     tokens, &gt; 0
@@ -36,8 +40,50 @@ public record LensSchedulerConfig(
     int modelRefreshSteps,
     double replanIntervalMs) {
 
+  public static final Setting<Integer> SAFE_TOKEN_BUDGET = Setting.integer("synergy.lens.safe-token-budget",
+      2048, 1, Integer.MAX_VALUE,
+      "token budget applied while no valid hint is held (a well-tuned static budget)");
+  public static final Setting<Integer> MAX_STEP_TOKENS = Setting.integer("synergy.lens.max-step-tokens",
+      8192, 1, Integer.MAX_VALUE,
+      "most tokens a step stretched by the decodes' TPOT in hand may take, at least synergy.lens.safe-token-budget");
+  public static final Setting<Integer> SAFE_MAX_NUM_SEQS = Setting.integer("synergy.lens.safe-max-num-seqs",
+      256, 1, Integer.MAX_VALUE, "sequence limit without a hint");
+  public static final Setting<Double> SAFE_KV_WATERMARK = Setting.number("synergy.lens.safe-kv-watermark", 0.9,
+      "(0, 1]", v -> v > 0 && v <= 1, "KV admission watermark without a hint");
+  public static final Setting<Double> SAFE_TPOT_MARGIN_FRACTION = Setting.number(
+      "synergy.lens.safe-tpot-margin-fraction", 0.1, 0, 0.9,
+      "TPOT margin without a hint (the step cap is the target times one minus this)");
+  public static final Setting<Integer> KNAPSACK_ITEMS = Setting.integer("synergy.lens.knapsack-items", 32, 1,
+      Integer.MAX_VALUE, "most prefills the rescue knapsack weighs at once (the most urgent)");
+  public static final Setting<Integer> KNAPSACK_UNITS = Setting.integer("synergy.lens.knapsack-units", 128, 1,
+      Integer.MAX_VALUE, "work quantisation of the knapsack: its largest capacity in units");
+  public static final Setting<Integer> WINDOW_ITEMS = Setting.integer("synergy.lens.window-items", 8, 1,
+      Integer.MAX_VALUE, "prefills the sliding-window chunker looks at");
+  public static final Setting<Double> SHED_AFTER_TTFT_MULTIPLE = Setting.number(
+      "synergy.lens.shed-after-ttft-multiple", 1.0, "0 (never) or >= 1", v -> v == 0 || v >= 1,
+      "a deferred waiting request is shed once it has waited this many TTFT targets (its client would"
+          + " have timed out); 0 never sheds");
+  public static final Setting<Boolean> SHED_HOPELESS = Setting.flag("synergy.lens.shed-hopeless", true,
+      "shed a waiting request as soon as it would miss its TTFT even if served first (reject it with a"
+          + " retry hint at once rather than serve it late)");
+  public static final Setting<Integer> MODEL_REFRESH_STEPS = Setting.integer("synergy.lens.model-refresh-steps",
+      128, 1, Integer.MAX_VALUE, "steps between refreshes of the predictor from the learning model");
+  public static final Setting<Double> REPLAN_INTERVAL_MS = Setting.number("synergy.lens.replan-interval-ms",
+      1000, "> 0", v -> v > 0,
+      "virtual or wall time between hint plans when the scheduler plans its own hints, ms");
+
+  /** The scheduler's keys, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(SAFE_TOKEN_BUDGET, MAX_STEP_TOKENS, SAFE_MAX_NUM_SEQS,
+      SAFE_KV_WATERMARK, SAFE_TPOT_MARGIN_FRACTION, KNAPSACK_ITEMS, KNAPSACK_UNITS, WINDOW_ITEMS,
+      SHED_AFTER_TTFT_MULTIPLE, SHED_HOPELESS, MODEL_REFRESH_STEPS, REPLAN_INTERVAL_MS);
+
+  /** Every key at its declared default. */
   public static LensSchedulerConfig defaults() {
-    return new LensSchedulerConfig(2048, 8192, 256, 0.9, 0.1, 32, 128, 8, 1.0, true, 128, 1000.0);
+    return new LensSchedulerConfig(SAFE_TOKEN_BUDGET.defaultValue(), MAX_STEP_TOKENS.defaultValue(),
+        SAFE_MAX_NUM_SEQS.defaultValue(), SAFE_KV_WATERMARK.defaultValue(),
+        SAFE_TPOT_MARGIN_FRACTION.defaultValue(), KNAPSACK_ITEMS.defaultValue(),
+        KNAPSACK_UNITS.defaultValue(), WINDOW_ITEMS.defaultValue(), SHED_AFTER_TTFT_MULTIPLE.defaultValue(),
+        SHED_HOPELESS.defaultValue(), MODEL_REFRESH_STEPS.defaultValue(), REPLAN_INTERVAL_MS.defaultValue());
   }
 
   /** The same settings with a different shedding rule. */
@@ -49,42 +95,20 @@ public record LensSchedulerConfig(
 
   /** @throws IllegalArgumentException naming the bad {@code synergy.lens.*} key */
   public LensSchedulerConfig validate() {
-    if (safeTokenBudget <= 0) {
-      throw new IllegalArgumentException("synergy.lens.safe-token-budget must be > 0, got " + safeTokenBudget);
-    }
+    SAFE_TOKEN_BUDGET.check(safeTokenBudget);
     if (maxStepTokens < safeTokenBudget) {
-      throw new IllegalArgumentException(
-          "synergy.lens.max-step-tokens must be >= safe-token-budget, got " + maxStepTokens);
+      throw new IllegalArgumentException(MAX_STEP_TOKENS + " must be >= " + SAFE_TOKEN_BUDGET + " ("
+          + safeTokenBudget + "), was " + maxStepTokens);
     }
-    if (safeMaxNumSeqs <= 0) {
-      throw new IllegalArgumentException("synergy.lens.safe-max-num-seqs must be > 0, got " + safeMaxNumSeqs);
-    }
-    if (!(safeKvWatermark > 0 && safeKvWatermark <= 1)) {
-      throw new IllegalArgumentException("synergy.lens.safe-kv-watermark must be in (0, 1], got " + safeKvWatermark);
-    }
-    if (!(safeTpotMarginFraction >= 0 && safeTpotMarginFraction <= 0.9)) {
-      throw new IllegalArgumentException(
-          "synergy.lens.safe-tpot-margin-fraction must be in [0, 0.9], got " + safeTpotMarginFraction);
-    }
-    if (knapsackItems <= 0) {
-      throw new IllegalArgumentException("synergy.lens.knapsack-items must be > 0, got " + knapsackItems);
-    }
-    if (knapsackUnits <= 0) {
-      throw new IllegalArgumentException("synergy.lens.knapsack-units must be > 0, got " + knapsackUnits);
-    }
-    if (windowItems <= 0) {
-      throw new IllegalArgumentException("synergy.lens.window-items must be > 0, got " + windowItems);
-    }
-    if (!(shedAfterTtftMultiple == 0 || shedAfterTtftMultiple >= 1)) {
-      throw new IllegalArgumentException(
-          "synergy.lens.shed-after-ttft-multiple must be 0 (never) or >= 1, got " + shedAfterTtftMultiple);
-    }
-    if (modelRefreshSteps <= 0) {
-      throw new IllegalArgumentException("synergy.lens.model-refresh-steps must be > 0, got " + modelRefreshSteps);
-    }
-    if (!(replanIntervalMs > 0)) {
-      throw new IllegalArgumentException("synergy.lens.replan-interval-ms must be > 0, got " + replanIntervalMs);
-    }
+    SAFE_MAX_NUM_SEQS.check(safeMaxNumSeqs);
+    SAFE_KV_WATERMARK.check(safeKvWatermark);
+    SAFE_TPOT_MARGIN_FRACTION.check(safeTpotMarginFraction);
+    KNAPSACK_ITEMS.check(knapsackItems);
+    KNAPSACK_UNITS.check(knapsackUnits);
+    WINDOW_ITEMS.check(windowItems);
+    SHED_AFTER_TTFT_MULTIPLE.check(shedAfterTtftMultiple);
+    MODEL_REFRESH_STEPS.check(modelRefreshSteps);
+    REPLAN_INTERVAL_MS.check(replanIntervalMs);
     return this;
   }
 }

@@ -1,12 +1,13 @@
 package io.synergysched.core.model;
 
+import io.synergysched.core.setting.Setting;
 import io.synergysched.core.setting.Settings;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * How a {@link StepLatencyModel} learns. Immutable; {@link #validate()} runs in the constructor and
- * names the offending key, so a bad deployment fails at start-up and not at the first step.
+ * How a {@link StepLatencyModel} learns. Immutable; the constructor checks every value against its
+ * {@code synergy.model.*} declaration below and names the offending key, so a bad deployment fails
+ * at start-up and not at the first step.
  *
  * @param forgettingFactor weight each past step keeps per new step, in (0.9, 1]; 0.998 remembers
  *     about 500 steps, 1 never forgets (offline fits)
@@ -43,22 +44,55 @@ public record StepLatencyModelConfig(
 
   public static final String PREFIX = "synergy.model.";
 
+  public static final Setting<Double> FORGETTING_FACTOR = Setting.number(PREFIX + "forgetting-factor", 0.998,
+      "(0.9, 1]", v -> v > 0.9 && v <= 1.0,
+      "weight each past step keeps per new step; 0.998 remembers about 500 steps, 1 never forgets");
+  public static final Setting<Double> KNEE_TOKENS = Setting.number(PREFIX + "knee-tokens", 128.0, "> 0",
+      v -> v > 0, "tokens per step where the GEMMs turn compute-bound, used when no prior supplies a knee");
+  public static final Setting<Double> HUBER_THRESHOLD = Setting.number(PREFIX + "huber-threshold", 2.5, "> 0",
+      v -> v > 0, "standardized residual beyond which a step is down-weighted as c/|r|");
+  public static final Setting<Boolean> RELATIVE_WEIGHTING = Setting.flag(PREFIX + "relative-weighting", true,
+      "residuals relative to the prediction (weight 1/yhat^2), or absolute in ms");
+  public static final Setting<Double> FLOOR_OBSERVATIONS = Setting.number(PREFIX + "floor-observations", 2.0,
+      0, Double.POSITIVE_INFINITY,
+      "information, in typical-observation units, that every coefficient keeps under forgetting");
+  public static final Setting<Double> INITIAL_RESIDUAL_SCALE = Setting.number(PREFIX + "initial-residual-scale",
+      0.1, "> 0", v -> v > 0,
+      "residual scale before any data: relative (0.1 = 10%) when weighting is relative, else ms");
+  public static final Setting<Double> SCALE_ADAPTATION_RATE = Setting.number(PREFIX + "scale-adaptation-rate",
+      0.02, "(0, 1)", v -> v > 0 && v < 1, "EWMA rate of the robust residual scale and fit-quality figures");
+  public static final Setting<Integer> WARM_SAMPLES = Setting.integer(PREFIX + "warm-samples", 24,
+      StepFeatures.DIMENSION, Integer.MAX_VALUE,
+      "learned steps a model without a prior needs before stragglers are down-weighted");
+  public static final Setting<Boolean> CORRECTION_ENABLED = Setting.flag(PREFIX + "correction-enabled", true,
+      "learn the per-token-bin GEMM shape correction");
+  public static final Setting<Double> CORRECTION_SHRINK_VISITS = Setting.number(
+      PREFIX + "correction-shrink-visits", 2.0, 0, Double.POSITIVE_INFINITY,
+      "pseudo-visits shrinking a bin's correction toward zero");
+  public static final Setting<Double> CORRECTION_MIN_RATE = Setting.number(PREFIX + "correction-min-rate", 0.05,
+      "(0, 1]", v -> v > 0 && v <= 1,
+      "smallest EWMA rate of a bin's correction (its memory, in visits, is 1/rate)");
+
+  /** The model's keys, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(FORGETTING_FACTOR, KNEE_TOKENS, HUBER_THRESHOLD,
+      RELATIVE_WEIGHTING, FLOOR_OBSERVATIONS, INITIAL_RESIDUAL_SCALE, SCALE_ADAPTATION_RATE, WARM_SAMPLES,
+      CORRECTION_ENABLED, CORRECTION_SHRINK_VISITS, CORRECTION_MIN_RATE);
+
   public StepLatencyModelConfig {
-    validate(
-        forgettingFactor,
-        kneeTokens,
-        huberThreshold,
-        floorObservations,
-        initialResidualScale,
-        scaleAdaptationRate,
-        warmSamples,
-        correctionShrinkVisits,
-        correctionMinRate);
+    FORGETTING_FACTOR.check(forgettingFactor);
+    KNEE_TOKENS.check(kneeTokens);
+    HUBER_THRESHOLD.check(huberThreshold);
+    FLOOR_OBSERVATIONS.check(floorObservations);
+    INITIAL_RESIDUAL_SCALE.check(initialResidualScale);
+    SCALE_ADAPTATION_RATE.check(scaleAdaptationRate);
+    WARM_SAMPLES.check(warmSamples);
+    CORRECTION_SHRINK_VISITS.check(correctionShrinkVisits);
+    CORRECTION_MIN_RATE.check(correctionMinRate);
   }
 
   /** The defaults the accuracy tests were run with. */
   public static StepLatencyModelConfig defaults() {
-    return new StepLatencyModelConfig(0.998, 128.0, 2.5, true, 2.0, 0.1, 0.02, 24, true, 2.0, 0.05);
+    return fromProperties(Map.of());
   }
 
   /** A copy for offline fitting: no forgetting, everything else unchanged. */
@@ -117,66 +151,17 @@ public record StepLatencyModelConfig(
    * overrides into the map. Throws {@link IllegalArgumentException} naming the key on a bad value.
    */
   public static StepLatencyModelConfig fromProperties(Map<String, String> properties) {
-    StepLatencyModelConfig d = defaults();
     return new StepLatencyModelConfig(
-        read(properties, "forgetting-factor", Double::parseDouble, d.forgettingFactor()),
-        read(properties, "knee-tokens", Double::parseDouble, d.kneeTokens()),
-        read(properties, "huber-threshold", Double::parseDouble, d.huberThreshold()),
-        read(properties, "relative-weighting", StepLatencyModelConfig::parseBoolean, d.relativeWeighting()),
-        read(properties, "floor-observations", Double::parseDouble, d.floorObservations()),
-        read(properties, "initial-residual-scale", Double::parseDouble, d.initialResidualScale()),
-        read(properties, "scale-adaptation-rate", Double::parseDouble, d.scaleAdaptationRate()),
-        read(properties, "warm-samples", Integer::parseInt, d.warmSamples()),
-        read(properties, "correction-enabled", StepLatencyModelConfig::parseBoolean, d.correctionEnabled()),
-        read(properties, "correction-shrink-visits", Double::parseDouble, d.correctionShrinkVisits()),
-        read(properties, "correction-min-rate", Double::parseDouble, d.correctionMinRate()));
-  }
-
-  private static boolean parseBoolean(String text) {
-    if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
-      return Boolean.parseBoolean(text);
-    }
-    throw new IllegalArgumentException("not a boolean: " + text);
-  }
-
-  private static <T> T read(Map<String, String> properties, String key, Function<String, T> parser, T fallback) {
-    return Settings.value(properties, PREFIX + key, parser, fallback);
-  }
-
-
-  private static void validate(
-      double forgettingFactor,
-      double kneeTokens,
-      double huberThreshold,
-      double floorObservations,
-      double initialResidualScale,
-      double scaleAdaptationRate,
-      int warmSamples,
-      double correctionShrinkVisits,
-      double correctionMinRate) {
-    require(forgettingFactor > 0.9 && forgettingFactor <= 1.0, "forgetting-factor", "in (0.9, 1]", forgettingFactor);
-    require(kneeTokens > 0 && Double.isFinite(kneeTokens), "knee-tokens", "> 0", kneeTokens);
-    require(huberThreshold > 0 && Double.isFinite(huberThreshold), "huber-threshold", "> 0", huberThreshold);
-    require(floorObservations >= 0 && Double.isFinite(floorObservations), "floor-observations", ">= 0", floorObservations);
-    require(
-        initialResidualScale > 0 && Double.isFinite(initialResidualScale),
-        "initial-residual-scale",
-        "> 0",
-        initialResidualScale);
-    require(
-        scaleAdaptationRate > 0 && scaleAdaptationRate < 1, "scale-adaptation-rate", "in (0, 1)", scaleAdaptationRate);
-    require(warmSamples >= StepFeatures.DIMENSION, "warm-samples", ">= " + StepFeatures.DIMENSION, warmSamples);
-    require(
-        correctionShrinkVisits >= 0 && Double.isFinite(correctionShrinkVisits),
-        "correction-shrink-visits",
-        ">= 0",
-        correctionShrinkVisits);
-    require(correctionMinRate > 0 && correctionMinRate <= 1, "correction-min-rate", "in (0, 1]", correctionMinRate);
-  }
-
-  private static void require(boolean ok, String key, String range, double value) {
-    if (!ok) {
-      throw new IllegalArgumentException(PREFIX + key + " must be " + range + ", was " + value);
-    }
+        FORGETTING_FACTOR.read(properties),
+        KNEE_TOKENS.read(properties),
+        HUBER_THRESHOLD.read(properties),
+        RELATIVE_WEIGHTING.read(properties),
+        FLOOR_OBSERVATIONS.read(properties),
+        INITIAL_RESIDUAL_SCALE.read(properties),
+        SCALE_ADAPTATION_RATE.read(properties),
+        WARM_SAMPLES.read(properties),
+        CORRECTION_ENABLED.read(properties),
+        CORRECTION_SHRINK_VISITS.read(properties),
+        CORRECTION_MIN_RATE.read(properties));
   }
 }

@@ -5,7 +5,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The declared keys of one component (a service's configuration, a plugin's parameters), in the
@@ -59,29 +58,10 @@ public final class Settings {
     StringBuilder sb = new StringBuilder("| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n");
     for (Setting<?> s : byKey.values()) {
       sb.append("| `").append(s.key()).append("` | ").append(s.type()).append(" | ")
-          .append(s.defaultText().isEmpty() ? "" : "`" + s.defaultText() + "`").append(" | ")
+          .append(s.defaultValue() == null ? s.defaultText() : "`" + s.defaultText() + "`").append(" | ")
           .append(s.range().replace("|", "\\|")).append(" | ")
           .append(s.doc().replace("|", "\\|")).append(" |\n");
     }
     return sb.toString();
-  }
-
-  /**
-   * The value of {@code key} in {@code settings} parsed by {@code parser}, or {@code fallback} when
-   * the key is absent or blank: for keys not declared as a {@link Setting} (yet).
-   *
-   * @throws IllegalArgumentException naming the key when the value does not parse
-   */
-  public static <T> T value(
-      Map<String, String> settings, String key, Function<String, T> parser, T fallback) {
-    String text = settings.get(key);
-    if (text == null || text.isBlank()) {
-      return fallback;
-    }
-    try {
-      return parser.apply(text.trim());
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(key + ": cannot parse '" + text + "'", e);
-    }
   }
 }

@@ -71,4 +71,93 @@ class SettingTest {
         "| `x.mode` | one of | `as-shipped` | as-shipped, placement-only | a mode |");
     assertThatThrownBy(() -> Settings.of(PORT, PORT)).hasMessageContaining("x.port");
   }
+
+  @Test
+  void shouldWriteAnOpenSideAsABoundWhenTheRangeHasNoLimit() {
+    Setting<Duration> heartbeat = Setting.millis("x.heartbeat.ms", 1000, 10, Long.MAX_VALUE, "h");
+    Setting<Long> seed = Setting.whole("x.seed", 1, Long.MIN_VALUE, Long.MAX_VALUE, "s");
+    Setting<Double> sigma = Setting.number("x.sigma", 0, 0, Double.POSITIVE_INFINITY, "n");
+
+    assertThat(heartbeat.range()).isEqualTo(">= 10");
+    assertThat(seed.range()).isEqualTo("any");
+    assertThat(sigma.range()).isEqualTo(">= 0");
+    assertThatThrownBy(() -> heartbeat.read(Map.of("x.heartbeat.ms", "5")))
+        .hasMessage("x.heartbeat.ms must be >= 10, was 5");
+    assertThatThrownBy(() -> heartbeat.read(Map.of("x.heartbeat.ms", "1e3")))
+        .hasMessage("x.heartbeat.ms must be a whole number, was '1e3'");
+    assertThat(seed.read(Map.of("x.seed", "-7"))).isEqualTo(-7L);
+  }
+
+  @Test
+  void shouldRefuseANonFiniteNumberWhenCheckingAValueFromCode() {
+    assertThatThrownBy(() -> MARGIN.check(Double.NaN)).hasMessage("x.margin must be in [0, 1], was NaN");
+    Setting<Double> sigma = Setting.number("x.sigma", 0, 0, Double.POSITIVE_INFINITY, "n");
+    assertThatThrownBy(() -> sigma.check(Double.POSITIVE_INFINITY)).hasMessageStartingWith("x.sigma must be >= 0");
+    Setting<Double> open = Setting.number("x.rate", 0.5, "(0, 1)", v -> v > 0 && v < 1, "r");
+    assertThatThrownBy(() -> open.check(1.0)).hasMessage("x.rate must be (0, 1), was 1");
+  }
+
+  @Test
+  void shouldReadUrlsAndHostsWhenTheyAreWellFormed() {
+    Setting<java.net.URI> url = Setting.url("x.url", "http://127.0.0.1:7070", "u");
+    Setting<String> host = Setting.host("x.bind", "127.0.0.1", "b");
+
+    assertThat(url.read(Map.of()).getPort()).isEqualTo(7070);
+    assertThat(url.read(Map.of("x.url", " https://h:1/p ")).toString()).isEqualTo("https://h:1/p");
+    assertThat(url.defaultText()).isEqualTo("http://127.0.0.1:7070");
+    assertThatThrownBy(() -> url.read(Map.of("x.url", "ftp://h")))
+        .hasMessage("x.url must be an http(s) URL with a host, was ftp://h");
+    assertThatThrownBy(() -> url.read(Map.of("x.url", "http://a b")))
+        .hasMessage("x.url must be a URL, was 'http://a b'");
+    assertThat(host.read(Map.of("x.bind", "0.0.0.0"))).isEqualTo("0.0.0.0");
+    assertThatThrownBy(() -> host.read(Map.of("x.bind", "http://0.0.0.0/")))
+        .hasMessage("x.bind must be a host name or an IP address, was http://0.0.0.0/");
+  }
+
+  @Test
+  void shouldReadEveryItemOfAListAndNameTheBadOne() {
+    Setting<java.util.List<Integer>> sizes = Setting.list("x.sizes", "1,2", item -> {
+      try {
+        return Integer.valueOf(item);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("must be a whole number");
+      }
+    }, "whole numbers", "sizes");
+
+    assertThat(sizes.read(Map.of())).containsExactly(1, 2);
+    assertThat(sizes.defaultText()).isEqualTo("1,2");
+    assertThat(sizes.read(Map.of("x.sizes", " 3, ,4 "))).containsExactly(3, 4);
+    assertThatThrownBy(() -> sizes.read(Map.of("x.sizes", "3,four")))
+        .hasMessage("x.sizes item 'four' must be a whole number, was '3,four'");
+    assertThatThrownBy(() -> sizes.read(Map.of("x.sizes", ",")))
+        .hasMessage("x.sizes must name at least one item, was ,");
+  }
+
+  @Test
+  void shouldFailNamingARequiredKeyWhenItIsAbsentOrBlank() {
+    Setting<String> bootstrap = Setting.text("x.servers", null, "the cluster").required();
+
+    assertThat(bootstrap.isRequired()).isTrue();
+    assertThat(bootstrap.defaultText()).isEqualTo("required");
+    assertThatThrownBy(() -> bootstrap.read(Map.of("x.servers", " ")))
+        .hasMessage("x.servers is required: the cluster");
+    assertThatThrownBy(() -> bootstrap.check("")).hasMessage("x.servers is required: the cluster");
+    assertThatThrownBy(() -> PORT.checkPresent(null)).hasMessage("x.port is required: the port");
+    assertThat(PORT.check(null)).isNull();
+  }
+
+  @Test
+  void shouldDescribeADerivedDefaultInTheDocsAndReadNullWhenAbsent() {
+    Setting<String> bind = Setting.text("x.bind", null, "interface").derivedDefault("`x.host`");
+    Setting<Integer> block = Setting.integer("x.block", 16, "a divisor of 512", v -> v > 0 && 512 % v == 0, "b");
+
+    assertThat(bind.read(Map.of())).isNull();
+    assertThat(Settings.of(bind, block).markdownTable().lines()).containsExactly(
+        "| key | type | default | allowed | meaning |",
+        "|---|---|---|---|---|",
+        "| `x.bind` | text | `x.host` |  | interface |",
+        "| `x.block` | integer | `16` | a divisor of 512 | b |");
+    assertThatThrownBy(() -> block.read(Map.of("x.block", "24")))
+        .hasMessage("x.block must be a divisor of 512, was 24");
+  }
 }

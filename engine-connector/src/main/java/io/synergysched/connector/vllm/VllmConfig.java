@@ -1,15 +1,15 @@
 package io.synergysched.connector.vllm;
 
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * Configuration of one vLLM engine behind the connector. Keys are {@code synergy.vllm.*}; see
- * {@link #fromProperties} for each key and its default, and docs/vllm-adapter.md.
+ * Configuration of one vLLM engine behind the connector. Keys are {@code synergy.vllm.*}, each
+ * declared below with its default and range (docs/vllm-adapter.md lists them).
  *
  * @param endpoint server base URL, e.g. {@code http://10.0.0.5:8000} (no {@code /v1})
  * @param servedModel the model name the server answers to ({@code --served-model-name})
@@ -65,38 +65,94 @@ public record VllmConfig(
     int maxModelLen) {
 
   public static final String PREFIX = "synergy.vllm.";
-  public static final String ENDPOINT = PREFIX + "endpoint";
-  public static final String SERVED_MODEL = PREFIX + "served-model";
-  public static final String API = PREFIX + "api";
-  public static final String PROMPT = PREFIX + "prompt";
-  public static final String API_KEY = PREFIX + "api-key";
-  public static final String REQUEST_TIMEOUT_MS = PREFIX + "request-timeout-ms";
-  public static final String CONNECT_TIMEOUT_MS = PREFIX + "connect-timeout-ms";
-  public static final String SCRAPE_INTERVAL_MS = PREFIX + "scrape-interval-ms";
-  public static final String METRICS_PATH = PREFIX + "metrics-path";
-  public static final String MAX_CONCURRENT_STREAMS = PREFIX + "max-concurrent-streams";
-  public static final String MAX_PENDING = PREFIX + "max-pending";
-  public static final String IGNORE_EOS = PREFIX + "ignore-eos";
-  public static final String APPROXIMATE_STEPS = PREFIX + "approximate-steps";
-  public static final String PROMPT_TOKEN_ID_MIN = PREFIX + "prompt-token-id-min";
-  public static final String PROMPT_TOKEN_ID_MAX = PREFIX + "prompt-token-id-max";
-  public static final String ENGINE_ID = PREFIX + "engine-id";
-  public static final String GPU = PREFIX + "gpu";
-  public static final String MODEL_LABEL = PREFIX + "model-label";
-  public static final String TENSOR_PARALLEL = PREFIX + "tensor-parallel";
-  public static final String KV_BLOCKS_TOTAL = PREFIX + "kv-blocks-total";
-  public static final String BLOCK_SIZE = PREFIX + "block-size";
-  public static final String MAX_NUM_BATCHED_TOKENS = PREFIX + "max-num-batched-tokens";
-  public static final String MAX_NUM_SEQS = PREFIX + "max-num-seqs";
-  public static final String MAX_MODEL_LEN = PREFIX + "max-model-len";
 
-  /** Every key this record reads, for a config loader that refuses keys nobody knows. */
-  public static final List<String> KEYS = List.of(
-      ENDPOINT, SERVED_MODEL, API, PROMPT, API_KEY, REQUEST_TIMEOUT_MS, CONNECT_TIMEOUT_MS,
-      SCRAPE_INTERVAL_MS, METRICS_PATH, MAX_CONCURRENT_STREAMS, MAX_PENDING, IGNORE_EOS,
-      APPROXIMATE_STEPS, PROMPT_TOKEN_ID_MIN, PROMPT_TOKEN_ID_MAX, ENGINE_ID, GPU, MODEL_LABEL,
-      TENSOR_PARALLEL, KV_BLOCKS_TOTAL, BLOCK_SIZE, MAX_NUM_BATCHED_TOKENS, MAX_NUM_SEQS,
-      MAX_MODEL_LEN);
+  private static final String LOWER_CASE = "lower case, as in the profiles";
+
+  public static final Setting<URI> SERVER = Setting.url(PREFIX + "endpoint", null,
+      "server base URL, e.g. http://10.0.0.5:8000; must not include /v1").required();
+  public static final Setting<String> MODEL_NAME = Setting.text(PREFIX + "served-model", null,
+      "the model field of every request (the server's --served-model-name)").required();
+  public static final Setting<ApiStyle> API_STYLE = Setting.choice(PREFIX + "api", ApiStyle.class,
+      ApiStyle.COMPLETIONS, "completions (/v1/completions) or chat (/v1/chat/completions)");
+  public static final Setting<PromptMode> PROMPT_MODE = Setting.choice(PREFIX + "prompt", PromptMode.class, null,
+      "how the synthetic prompt is sent: token ids (exact length) or words of about one token each"
+          + " (approximate length); token-ids with chat is rejected").derivedDefault("`token-ids` for completions, `text` for chat");
+  // A secret: read as free text, so that no message prints it.
+  public static final Setting<String> BEARER_KEY = Setting.text(PREFIX + "api-key", null,
+      "bearer token for servers started with --api-key; never printed");
+  public static final Setting<Duration> REQUEST_TIMEOUT = Setting.millis(PREFIX + "request-timeout-ms", 300_000,
+      1, Long.MAX_VALUE, "longest a whole request may take, from connect to last chunk");
+  public static final Setting<Duration> CONNECT_TIMEOUT = Setting.millis(PREFIX + "connect-timeout-ms", 5_000,
+      1, Long.MAX_VALUE, "longest a TCP connect may take");
+  public static final Setting<Duration> SCRAPE_INTERVAL = Setting.millis(PREFIX + "scrape-interval-ms", 1_000,
+      1, Long.MAX_VALUE, "time between /metrics scrapes (scraping continues for health with approximate-steps=false)");
+  public static final Setting<String> METRICS_PAGE = Setting.text(PREFIX + "metrics-path", "/metrics", "/.*",
+      "a path starting with '/'", "path of the metrics page");
+  public static final Setting<Integer> STREAM_LIMIT = Setting.integer(PREFIX + "max-concurrent-streams", 256, 1,
+      Integer.MAX_VALUE, "most requests streaming at once; the rest wait in the connector, in arrival order");
+  public static final Setting<Integer> PENDING_LIMIT = Setting.integer(PREFIX + "max-pending", 10_000, 0,
+      Integer.MAX_VALUE, "most requests waiting in the connector; beyond that, requests are rejected");
+  public static final Setting<Boolean> EXACT_OUTPUT_LENGTH = Setting.flag(PREFIX + "ignore-eos", true,
+      "send vLLM's ignore_eos, so the output is exactly max_tokens long");
+  public static final Setting<Boolean> STEP_APPROXIMATION = Setting.flag(PREFIX + "approximate-steps", true,
+      "publish the steps approximated from /metrics; false when the engine publishes its own per-step"
+          + " telemetry (the scrape then only keeps the health signal)");
+  public static final Setting<Integer> TOKEN_ID_MIN = Setting.integer(PREFIX + "prompt-token-id-min", 1000, 0,
+      Integer.MAX_VALUE, "smallest synthetic token id (inclusive); the ids must stay inside the model's vocabulary");
+  public static final Setting<Integer> TOKEN_ID_MAX = Setting.integer(PREFIX + "prompt-token-id-max", 30_000, 1,
+      Integer.MAX_VALUE, "largest synthetic token id (exclusive), above prompt-token-id-min and at most the"
+          + " vocabulary size");
+  public static final Setting<String> ENGINE = Setting.text(PREFIX + "engine-id", null,
+      "the engine's id on every topic").required();
+  public static final Setting<String> GPU_KIND = Setting.text(PREFIX + "gpu", null, VllmConfig::isLowerCase,
+      LOWER_CASE, "GPU kind (e.g. a100), in the EngineDescriptor and to pick model priors").required();
+  public static final Setting<String> MODEL = Setting.text(PREFIX + "model-label", null, VllmConfig::isLowerCase,
+      LOWER_CASE, "served model (e.g. llama-3-8b), in the EngineDescriptor and to pick model priors").required();
+  public static final Setting<Integer> TP_DEGREE = Setting.integer(PREFIX + "tensor-parallel", 1, 1,
+      Integer.MAX_VALUE, "tensor-parallel degree of the server");
+  public static final Setting<Integer> KV_CAPACITY = Setting.integer(PREFIX + "kv-blocks-total", 0, 0,
+      Integer.MAX_VALUE, "KV capacity (blocks) until vllm:cache_config_info is first scraped (after that the"
+          + " scraped value wins); 0 when unknown");
+  public static final Setting<Integer> KV_BLOCK_SIZE = Setting.integer(PREFIX + "block-size", 16, 1,
+      Integer.MAX_VALUE, "KV block size (tokens) until vllm:cache_config_info is first scraped");
+  public static final Setting<Integer> BATCHED_TOKEN_LIMIT = Setting.integer(PREFIX + "max-num-batched-tokens",
+      8192, 1, Integer.MAX_VALUE, "copy of the server's --max-num-batched-tokens, which the engine descriptor reports");
+  public static final Setting<Integer> SEQUENCE_LIMIT = Setting.integer(PREFIX + "max-num-seqs", 256, 1,
+      Integer.MAX_VALUE, "copy of the server's --max-num-seqs, which the engine descriptor reports");
+  public static final Setting<Integer> MODEL_LEN_LIMIT = Setting.integer(PREFIX + "max-model-len", 4096, 2,
+      Integer.MAX_VALUE, "copy of the server's --max-model-len; a longer request is rejected locally");
+
+  /** The keys of a vLLM engine, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(SERVER, MODEL_NAME, API_STYLE, PROMPT_MODE, BEARER_KEY,
+      REQUEST_TIMEOUT, CONNECT_TIMEOUT, SCRAPE_INTERVAL, METRICS_PAGE, STREAM_LIMIT, PENDING_LIMIT,
+      EXACT_OUTPUT_LENGTH, STEP_APPROXIMATION, TOKEN_ID_MIN, TOKEN_ID_MAX, ENGINE, GPU_KIND, MODEL, TP_DEGREE,
+      KV_CAPACITY, KV_BLOCK_SIZE, BATCHED_TOKEN_LIMIT, SEQUENCE_LIMIT, MODEL_LEN_LIMIT);
+
+  // The keys as text, for code that writes settings.
+  public static final String ENDPOINT = SERVER.key();
+  public static final String SERVED_MODEL = MODEL_NAME.key();
+  public static final String API = API_STYLE.key();
+  public static final String PROMPT = PROMPT_MODE.key();
+  public static final String API_KEY = BEARER_KEY.key();
+  public static final String REQUEST_TIMEOUT_MS = REQUEST_TIMEOUT.key();
+  public static final String CONNECT_TIMEOUT_MS = CONNECT_TIMEOUT.key();
+  public static final String SCRAPE_INTERVAL_MS = SCRAPE_INTERVAL.key();
+  public static final String METRICS_PATH = METRICS_PAGE.key();
+  public static final String MAX_CONCURRENT_STREAMS = STREAM_LIMIT.key();
+  public static final String MAX_PENDING = PENDING_LIMIT.key();
+  public static final String IGNORE_EOS = EXACT_OUTPUT_LENGTH.key();
+  public static final String APPROXIMATE_STEPS = STEP_APPROXIMATION.key();
+  public static final String PROMPT_TOKEN_ID_MIN = TOKEN_ID_MIN.key();
+  public static final String PROMPT_TOKEN_ID_MAX = TOKEN_ID_MAX.key();
+  public static final String ENGINE_ID = ENGINE.key();
+  public static final String GPU = GPU_KIND.key();
+  public static final String MODEL_LABEL = MODEL.key();
+  public static final String TENSOR_PARALLEL = TP_DEGREE.key();
+  public static final String KV_BLOCKS_TOTAL = KV_CAPACITY.key();
+  public static final String BLOCK_SIZE = KV_BLOCK_SIZE.key();
+  public static final String MAX_NUM_BATCHED_TOKENS = BATCHED_TOKEN_LIMIT.key();
+  public static final String MAX_NUM_SEQS = SEQUENCE_LIMIT.key();
+  public static final String MAX_MODEL_LEN = MODEL_LEN_LIMIT.key();
 
   /** The OpenAI-compatible endpoint requests go to. */
   public enum ApiStyle {
@@ -116,57 +172,44 @@ public record VllmConfig(
 
   /**
    * Reads the configuration from flat {@code synergy.vllm.*} properties (other keys are ignored)
-   * and validates it. Required: {@code endpoint}, {@code served-model}, {@code engine-id},
-   * {@code gpu}, {@code model-label}. Defaults: api {@code completions}, prompt {@code token-ids}
-   * for completions and {@code text} for chat, request timeout 300000 ms, connect timeout
-   * 5000 ms, scrape interval 1000 ms, metrics path {@code /metrics}, 256 concurrent streams,
-   * 10000 pending, ignore-eos true, approximate-steps true, token ids in [1000, 30000),
-   * tensor-parallel 1, kv-blocks-total 0 (learned from the server), block size 16, max-num-batched-tokens 8192,
-   * max-num-seqs 256, max-model-len 4096.
+   * and validates it; each key, its default and its range are declared above.
    *
    * @throws IllegalArgumentException naming the first bad key
    */
   public static VllmConfig fromProperties(Map<String, String> props) {
-    Function<String, String> get = k -> {
-      String v = props.get(k);
-      return v == null || v.isBlank() ? null : v.trim();
-    };
-    ApiStyle api = parseEnum(ApiStyle.class, API, get.apply(API), ApiStyle.COMPLETIONS);
-    PromptMode defaultPrompt = api == ApiStyle.CHAT ? PromptMode.TEXT : PromptMode.TOKEN_IDS;
-    String endpoint = get.apply(ENDPOINT);
-    URI uri;
-    try {
-      uri = endpoint == null ? null : URI.create(endpoint.endsWith("/")
-          ? endpoint.substring(0, endpoint.length() - 1) : endpoint);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(ENDPOINT + ": not a URL: " + endpoint, e);
+    ApiStyle api = API_STYLE.read(props);
+    PromptMode prompt = PROMPT_MODE.read(props);
+    URI endpoint = SERVER.read(props);
+    if (endpoint.toString().endsWith("/")) {
+      String text = endpoint.toString();
+      endpoint = URI.create(text.substring(0, text.length() - 1));
     }
-    VllmConfig config = new VllmConfig(
-        uri,
-        get.apply(SERVED_MODEL),
+    return new VllmConfig(
+        endpoint,
+        MODEL_NAME.read(props),
         api,
-        parseEnum(PromptMode.class, PROMPT, get.apply(PROMPT), defaultPrompt),
-        get.apply(API_KEY),
-        Duration.ofMillis(parseLong(REQUEST_TIMEOUT_MS, get.apply(REQUEST_TIMEOUT_MS), 300_000)),
-        Duration.ofMillis(parseLong(CONNECT_TIMEOUT_MS, get.apply(CONNECT_TIMEOUT_MS), 5_000)),
-        Duration.ofMillis(parseLong(SCRAPE_INTERVAL_MS, get.apply(SCRAPE_INTERVAL_MS), 1_000)),
-        get.apply(METRICS_PATH) == null ? "/metrics" : get.apply(METRICS_PATH),
-        parseInt(MAX_CONCURRENT_STREAMS, get.apply(MAX_CONCURRENT_STREAMS), 256),
-        parseInt(MAX_PENDING, get.apply(MAX_PENDING), 10_000),
-        parseBoolean(IGNORE_EOS, get.apply(IGNORE_EOS), true),
-        parseBoolean(APPROXIMATE_STEPS, get.apply(APPROXIMATE_STEPS), true),
-        parseInt(PROMPT_TOKEN_ID_MIN, get.apply(PROMPT_TOKEN_ID_MIN), 1000),
-        parseInt(PROMPT_TOKEN_ID_MAX, get.apply(PROMPT_TOKEN_ID_MAX), 30_000),
-        get.apply(ENGINE_ID),
-        get.apply(GPU),
-        get.apply(MODEL_LABEL),
-        parseInt(TENSOR_PARALLEL, get.apply(TENSOR_PARALLEL), 1),
-        parseInt(KV_BLOCKS_TOTAL, get.apply(KV_BLOCKS_TOTAL), 0),
-        parseInt(BLOCK_SIZE, get.apply(BLOCK_SIZE), 16),
-        parseInt(MAX_NUM_BATCHED_TOKENS, get.apply(MAX_NUM_BATCHED_TOKENS), 8192),
-        parseInt(MAX_NUM_SEQS, get.apply(MAX_NUM_SEQS), 256),
-        parseInt(MAX_MODEL_LEN, get.apply(MAX_MODEL_LEN), 4096));
-    return config.validate();
+        prompt != null ? prompt : api == ApiStyle.CHAT ? PromptMode.TEXT : PromptMode.TOKEN_IDS,
+        BEARER_KEY.read(props),
+        REQUEST_TIMEOUT.read(props),
+        CONNECT_TIMEOUT.read(props),
+        SCRAPE_INTERVAL.read(props),
+        METRICS_PAGE.read(props),
+        STREAM_LIMIT.read(props),
+        PENDING_LIMIT.read(props),
+        EXACT_OUTPUT_LENGTH.read(props),
+        STEP_APPROXIMATION.read(props),
+        TOKEN_ID_MIN.read(props),
+        TOKEN_ID_MAX.read(props),
+        ENGINE.read(props),
+        GPU_KIND.read(props),
+        MODEL.read(props),
+        TP_DEGREE.read(props),
+        KV_CAPACITY.read(props),
+        KV_BLOCK_SIZE.read(props),
+        BATCHED_TOKEN_LIMIT.read(props),
+        SEQUENCE_LIMIT.read(props),
+        MODEL_LEN_LIMIT.read(props))
+        .validate();
   }
 
   /**
@@ -175,58 +218,40 @@ public record VllmConfig(
    * @throws IllegalArgumentException whose message starts with the bad key
    */
   public VllmConfig validate() {
-    if (endpoint == null) {
-      throw bad(ENDPOINT, "is required (e.g. http://127.0.0.1:8000)");
-    }
-    String scheme = endpoint.getScheme();
-    if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-        || endpoint.getHost() == null) {
-      throw bad(ENDPOINT, "must be an http(s) URL with a host, was " + endpoint);
-    }
+    SERVER.check(endpoint);
     if (endpoint.getQuery() != null || endpoint.getFragment() != null) {
-      throw bad(ENDPOINT, "must be a base URL without query or fragment, was " + endpoint);
+      throw new IllegalArgumentException(
+          ENDPOINT + " must be a base URL without query or fragment, was " + endpoint);
     }
     if (endpoint.getPath() != null && endpoint.getPath().endsWith("/v1")) {
-      throw bad(ENDPOINT, "is the server base URL, without /v1, was " + endpoint);
+      throw new IllegalArgumentException(ENDPOINT + " must be the server base URL, without /v1, was " + endpoint);
     }
-    requireText(SERVED_MODEL, servedModel);
-    if (api == null) {
-      throw bad(API, "is required: completions or chat");
-    }
-    if (prompt == null) {
-      throw bad(PROMPT, "is required: token-ids or text");
-    }
+    MODEL_NAME.check(servedModel);
+    API_STYLE.checkPresent(api);
+    PROMPT_MODE.checkPresent(prompt);
     if (api == ApiStyle.CHAT && prompt == PromptMode.TOKEN_IDS) {
-      throw bad(PROMPT, "token-ids needs api=completions (chat messages are text)");
+      throw new IllegalArgumentException(PROMPT + " token-ids needs api=completions (chat messages are text)");
     }
-    requirePositive(REQUEST_TIMEOUT_MS, requestTimeout);
-    requirePositive(CONNECT_TIMEOUT_MS, connectTimeout);
-    requirePositive(SCRAPE_INTERVAL_MS, scrapeInterval);
-    if (metricsPath == null || !metricsPath.startsWith("/")) {
-      throw bad(METRICS_PATH, "must start with '/', was " + metricsPath);
-    }
-    requireAtLeast(MAX_CONCURRENT_STREAMS, maxConcurrentStreams, 1);
-    requireAtLeast(MAX_PENDING, maxPending, 0);
-    requireAtLeast(PROMPT_TOKEN_ID_MIN, promptTokenIdMin, 0);
+    REQUEST_TIMEOUT.checkPresent(requestTimeout);
+    CONNECT_TIMEOUT.checkPresent(connectTimeout);
+    SCRAPE_INTERVAL.checkPresent(scrapeInterval);
+    METRICS_PAGE.checkPresent(metricsPath);
+    STREAM_LIMIT.check(maxConcurrentStreams);
+    PENDING_LIMIT.check(maxPending);
+    TOKEN_ID_MIN.check(promptTokenIdMin);
     if (promptTokenIdMax <= promptTokenIdMin) {
-      throw bad(PROMPT_TOKEN_ID_MAX, "must exceed " + PROMPT_TOKEN_ID_MIN + " (" + promptTokenIdMin
-          + "), was " + promptTokenIdMax);
+      throw new IllegalArgumentException(PROMPT_TOKEN_ID_MAX + " must exceed " + PROMPT_TOKEN_ID_MIN + " ("
+          + promptTokenIdMin + "), was " + promptTokenIdMax);
     }
-    requireText(ENGINE_ID, engineId);
-    requireText(GPU, gpu);
-    if (!gpu.equals(gpu.toLowerCase(Locale.ROOT))) {
-      throw bad(GPU, "must be lower case as in the profiles, was " + gpu);
-    }
-    requireText(MODEL_LABEL, modelLabel);
-    if (!modelLabel.equals(modelLabel.toLowerCase(Locale.ROOT))) {
-      throw bad(MODEL_LABEL, "must be lower case as in the profiles, was " + modelLabel);
-    }
-    requireAtLeast(TENSOR_PARALLEL, tensorParallel, 1);
-    requireAtLeast(KV_BLOCKS_TOTAL, kvBlocksTotal, 0);
-    requireAtLeast(BLOCK_SIZE, blockSizeTokens, 1);
-    requireAtLeast(MAX_NUM_BATCHED_TOKENS, maxNumBatchedTokens, 1);
-    requireAtLeast(MAX_NUM_SEQS, maxNumSeqs, 1);
-    requireAtLeast(MAX_MODEL_LEN, maxModelLen, 2);
+    ENGINE.check(engineId);
+    GPU_KIND.check(gpu);
+    MODEL.check(modelLabel);
+    TP_DEGREE.check(tensorParallel);
+    KV_CAPACITY.check(kvBlocksTotal);
+    KV_BLOCK_SIZE.check(blockSizeTokens);
+    BATCHED_TOKEN_LIMIT.check(maxNumBatchedTokens);
+    SEQUENCE_LIMIT.check(maxNumSeqs);
+    MODEL_LEN_LIMIT.check(maxModelLen);
     return this;
   }
 
@@ -245,73 +270,7 @@ public record VllmConfig(
         + ", tensorParallel=" + tensorParallel + "]";
   }
 
-  private static IllegalArgumentException bad(String key, String problem) {
-    return new IllegalArgumentException(key + ": " + problem);
-  }
-
-  private static void requireText(String key, String value) {
-    if (value == null || value.isBlank()) {
-      throw bad(key, "is required");
-    }
-  }
-
-  private static void requirePositive(String key, Duration d) {
-    if (d == null || d.isZero() || d.isNegative()) {
-      throw bad(key, "must be > 0, was " + (d == null ? null : d.toMillis()));
-    }
-  }
-
-  private static void requireAtLeast(String key, int value, int min) {
-    if (value < min) {
-      throw bad(key, "must be >= " + min + ", was " + value);
-    }
-  }
-
-  private static <E extends Enum<E>> E parseEnum(Class<E> type, String key, String v, E dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Enum.valueOf(type, v.toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
-      StringBuilder allowed = new StringBuilder();
-      for (E c : type.getEnumConstants()) {
-        allowed.append(allowed.length() == 0 ? "" : ", ")
-            .append(c.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-      }
-      throw bad(key, "must be one of " + allowed + ", was " + v);
-    }
-  }
-
-  private static long parseLong(String key, String v, long dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Long.parseLong(v);
-    } catch (NumberFormatException e) {
-      throw bad(key, "not an integer: " + v);
-    }
-  }
-
-  private static int parseInt(String key, String v, int dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      throw bad(key, "not an integer: " + v);
-    }
-  }
-
-  private static boolean parseBoolean(String key, String v, boolean dflt) {
-    if (v == null) {
-      return dflt;
-    }
-    if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-      return Boolean.parseBoolean(v);
-    }
-    throw bad(key, "must be true or false, was " + v);
+  private static boolean isLowerCase(String text) {
+    return text.equals(text.toLowerCase(Locale.ROOT));
   }
 }

@@ -39,16 +39,16 @@ class VllmConfigTest {
   }
 
   @Test
-  void shouldListEveryKeyWhenAskedForKeys() throws Exception {
-    java.util.List<String> declared = new java.util.ArrayList<>();
+  void shouldDeclareEveryKeyItNamesWhenAskedForItsSettings() throws Exception {
+    java.util.List<String> named = new java.util.ArrayList<>();
     for (java.lang.reflect.Field f : VllmConfig.class.getFields()) {
       if (f.getType() == String.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())
           && !f.getName().equals("PREFIX")) {
-        declared.add((String) f.get(null));
+        named.add((String) f.get(null));
       }
     }
 
-    assertThat(VllmConfig.KEYS).containsExactlyInAnyOrderElementsOf(declared)
+    assertThat(VllmConfig.SETTINGS.keys()).containsExactlyInAnyOrderElementsOf(named)
         .allMatch(k -> k.startsWith(VllmConfig.PREFIX));
   }
 
@@ -80,10 +80,10 @@ class VllmConfigTest {
       "synergy.vllm.served-model           | <null>              | is required",
       "synergy.vllm.api                    | grpc                | must be one of completions, chat",
       "synergy.vllm.prompt                 | words               | must be one of token-ids, text",
-      "synergy.vllm.request-timeout-ms     | 0                   | must be > 0",
-      "synergy.vllm.request-timeout-ms     | soon                | not an integer",
-      "synergy.vllm.scrape-interval-ms     | -5                  | must be > 0",
-      "synergy.vllm.metrics-path           | metrics             | must start with '/'",
+      "synergy.vllm.request-timeout-ms     | 0                   | must be >= 1",
+      "synergy.vllm.request-timeout-ms     | soon                | must be a whole number",
+      "synergy.vllm.scrape-interval-ms     | -5                  | must be >= 1",
+      "synergy.vllm.metrics-path           | metrics             | must be a path starting with '/'",
       "synergy.vllm.max-concurrent-streams | 0                   | must be >= 1",
       "synergy.vllm.max-pending            | -1                  | must be >= 0",
       "synergy.vllm.ignore-eos             | yes                 | must be true or false",
@@ -105,7 +105,7 @@ class VllmConfigTest {
 
     assertThatThrownBy(() -> VllmConfig.fromProperties(p))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith(key + ": ")
+        .hasMessageStartingWith(key + " ")
         .hasMessageContaining(problem);
   }
 
@@ -116,6 +116,6 @@ class VllmConfigTest {
     p.put("synergy.vllm.prompt", "token-ids");
 
     assertThatThrownBy(() -> VllmConfig.fromProperties(p))
-        .hasMessageStartingWith("synergy.vllm.prompt: token-ids needs api=completions");
+        .hasMessageStartingWith("synergy.vllm.prompt token-ids needs api=completions");
   }
 }

@@ -1,5 +1,7 @@
 package io.synergysched.runtime.config;
 
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -8,8 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -39,16 +39,34 @@ import java.util.Optional;
  */
 public final class HttpAccess {
 
-  public static final String AUTH = "synergy.http.auth";
-  public static final String TOKEN = "synergy.http.token";
-  public static final String KEYSTORE = "synergy.http.tls.keystore";
-  public static final String KEYSTORE_PASSWORD = "synergy.http.tls.keystore-password";
-  public static final String TRUSTSTORE = "synergy.http.tls.truststore";
-  public static final String TRUSTSTORE_PASSWORD = "synergy.http.tls.truststore-password";
+  public static final Setting<Mode> AUTH_MODE = Setting.choice("synergy.http.auth", Mode.class, Mode.TOKEN,
+      "how callers of the HTTP endpoints authenticate: token (bearer token), mtls (a client certificate the"
+          + " truststore trusts) or none (local use only; a warning is logged at start)");
+  // Secrets are read as free text, so that no message prints them; fromSettings checks them.
+  public static final Setting<String> BEARER_TOKEN = Setting.text("synergy.http.token", null,
+      "the bearer token, at least 16 printable ASCII characters; required with synergy.http.auth=token");
+  public static final Setting<String> KEYSTORE_FILE = Setting.text("synergy.http.tls.keystore", null,
+      "PKCS12 or JKS store of this service's key and certificate: the endpoints speak HTTPS (plain HTTP"
+          + " when unset), and under mtls the service presents it when it calls a peer; required with mtls");
+  public static final Setting<String> KEYSTORE_SECRET = Setting.text("synergy.http.tls.keystore-password", null,
+      "password of synergy.http.tls.keystore");
+  public static final Setting<String> TRUSTSTORE_FILE = Setting.text("synergy.http.tls.truststore", null,
+      "the certificates this service trusts: its callers' under mtls, its peers' servers when it calls them"
+          + " over HTTPS (the JDK's CAs when unset); required with mtls");
+  public static final Setting<String> TRUSTSTORE_SECRET = Setting.text(
+      "synergy.http.tls.truststore-password", null, "password of synergy.http.tls.truststore");
 
-  /** The keys of this setting, for a component's list of known keys. */
-  public static final List<String> KEYS =
-      List.of(AUTH, TOKEN, KEYSTORE, KEYSTORE_PASSWORD, TRUSTSTORE, TRUSTSTORE_PASSWORD);
+  /** The keys of this setting, for a component's own. */
+  public static final Settings SETTINGS = Settings.of(AUTH_MODE, BEARER_TOKEN, KEYSTORE_FILE, KEYSTORE_SECRET,
+      TRUSTSTORE_FILE, TRUSTSTORE_SECRET);
+
+  // The keys as text, for code that writes settings.
+  public static final String AUTH = AUTH_MODE.key();
+  public static final String TOKEN = BEARER_TOKEN.key();
+  public static final String KEYSTORE = KEYSTORE_FILE.key();
+  public static final String KEYSTORE_PASSWORD = KEYSTORE_SECRET.key();
+  public static final String TRUSTSTORE = TRUSTSTORE_FILE.key();
+  public static final String TRUSTSTORE_PASSWORD = TRUSTSTORE_SECRET.key();
 
   /** Shortest token accepted: 16 characters (e.g. 12 random bytes in base64). */
   public static final int MIN_TOKEN_LENGTH = 16;
@@ -113,50 +131,47 @@ public final class HttpAccess {
    * @throws IllegalArgumentException naming the key, never printing the token
    */
   public static HttpAccess fromSettings(Map<String, String> settings) {
-    String modeText = settings.getOrDefault(AUTH, "token").trim().toLowerCase(Locale.ROOT);
-    Store keystore = store(settings, KEYSTORE, KEYSTORE_PASSWORD);
-    Store truststore = store(settings, TRUSTSTORE, TRUSTSTORE_PASSWORD);
-    switch (modeText) {
-      case "none" -> {
+    Mode mode = AUTH_MODE.read(settings);
+    Store keystore = store(settings, KEYSTORE_FILE, KEYSTORE_SECRET);
+    Store truststore = store(settings, TRUSTSTORE_FILE, TRUSTSTORE_SECRET);
+    switch (mode) {
+      case NONE -> {
         return new HttpAccess(Mode.NONE, null, keystore, truststore);
       }
-      case "mtls" -> {
+      case MTLS -> {
         if (keystore == null || truststore == null) {
           throw new IllegalArgumentException(AUTH + "=mtls needs " + KEYSTORE + " (this service's"
               + " key and certificate) and " + TRUSTSTORE + " (the certificates of its callers)");
         }
         return new HttpAccess(Mode.MTLS, null, keystore, truststore);
       }
-      case "token" -> {
-        String token = settings.get(TOKEN);
-        if (token == null || token.isBlank()) {
+      default -> { // TOKEN
+        String token = BEARER_TOKEN.read(settings);
+        if (token == null) {
           throw new IllegalArgumentException(TOKEN + " (environment SYNERGY_HTTP_TOKEN) is required:"
               + " the HTTP endpoints need a bearer token; set " + AUTH + "=none to serve them"
               + " without authentication (local use only)");
         }
-        String trimmed = token.trim();
-        if (trimmed.length() < MIN_TOKEN_LENGTH) {
+        if (token.length() < MIN_TOKEN_LENGTH) {
           throw new IllegalArgumentException(TOKEN + " must be at least " + MIN_TOKEN_LENGTH
-              + " characters long, was " + trimmed.length());
+              + " characters long, was " + token.length());
         }
-        for (int i = 0; i < trimmed.length(); i++) {
-          char c = trimmed.charAt(i);
+        for (int i = 0; i < token.length(); i++) {
+          char c = token.charAt(i);
           if (c < 0x21 || c > 0x7e) {
             throw new IllegalArgumentException(
                 TOKEN + " may hold printable ASCII characters only (no spaces)");
           }
         }
-        return new HttpAccess(Mode.TOKEN, trimmed, keystore, truststore);
+        return new HttpAccess(Mode.TOKEN, token, keystore, truststore);
       }
-      default -> throw new IllegalArgumentException(
-          AUTH + " must be token, mtls or none, was '" + settings.get(AUTH) + "'");
     }
   }
 
-  private static Store store(Map<String, String> settings, String fileKey, String passwordKey) {
-    String location = settings.get(fileKey);
-    String password = settings.get(passwordKey);
-    if (location == null || location.isBlank()) {
+  private static Store store(Map<String, String> settings, Setting<String> fileKey, Setting<String> passwordKey) {
+    String location = fileKey.read(settings);
+    String password = settings.get(passwordKey.key());
+    if (location == null) {
       if (password != null) {
         throw new IllegalArgumentException(passwordKey + " is set but " + fileKey + " is not");
       }
@@ -164,7 +179,7 @@ public final class HttpAccess {
     }
     Path file;
     try {
-      file = Path.of(location.trim());
+      file = Path.of(location);
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException(fileKey + " is not a file name: '" + location + "'");
     }

@@ -1,5 +1,6 @@
 package io.synergysched.runtime.config;
 
+import io.synergysched.core.setting.Setting;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -22,6 +23,10 @@ import java.util.Set;
  * configuration, {@code ssl.*} or {@code sasl.*} settings that the protocol would silently ignore.
  */
 public final class KafkaClientSettings {
+
+  /** The Kafka cluster every service connects to. */
+  public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrap.servers", null,
+      "Kafka cluster: host:port pairs, comma-separated").required();
 
   /** The protocols Kafka clients speak. */
   public static final List<String> PROTOCOLS = List.of("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL");

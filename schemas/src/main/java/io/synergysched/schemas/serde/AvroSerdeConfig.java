@@ -1,7 +1,10 @@
 package io.synergysched.schemas.serde;
 
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -19,64 +22,46 @@ import java.util.Map;
 public record AvroSerdeConfig(
     URI registryUrl, boolean autoRegister, Duration requestTimeout, String basicAuthUserInfo) {
 
-  public static final String REGISTRY_URL = "schema.registry.url";
-  public static final String AUTO_REGISTER = "schema.registry.auto.register";
-  public static final String REQUEST_TIMEOUT_MS = "schema.registry.request.timeout.ms";
-  public static final String BASIC_AUTH_USER_INFO = "schema.registry.basic.auth.user.info";
+  public static final Setting<URI> REGISTRY_URL = Setting.url("schema.registry.url", null,
+      "base URL of a registry speaking the Confluent Schema Registry REST API (Apicurio: .../apis/ccompat/v7);"
+          + " unset means Avro single-object encoding without a registry");
+  public static final Setting<Boolean> AUTO_REGISTER = Setting.flag("schema.registry.auto.register", true,
+      "register the writer schema when serializing, or only look it up (schemas deployed ahead of the apps)");
+  public static final Setting<Duration> REQUEST_TIMEOUT = Setting.millis("schema.registry.request.timeout.ms",
+      10_000, 1, Long.MAX_VALUE, "timeout of one registry HTTP request");
+  // A secret: read as free text so that no message ever prints it; validate() checks its shape.
+  public static final Setting<String> BASIC_AUTH_USER_INFO = Setting.text("schema.registry.basic.auth.user.info",
+      null, "user:password for HTTP basic authentication with the registry");
 
-  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /** The serdes' keys, in the docs' order. */
+  public static final Settings SETTINGS = Settings.of(REGISTRY_URL, AUTO_REGISTER, REQUEST_TIMEOUT,
+      BASIC_AUTH_USER_INFO);
 
   /** No registry: single-object encoding. */
   public static AvroSerdeConfig withoutRegistry() {
-    return new AvroSerdeConfig(null, true, DEFAULT_TIMEOUT, null);
+    return fromMap(Map.of());
   }
 
   /** A registry at {@code url}, auto-registering schemas. */
   public static AvroSerdeConfig withRegistry(String url) {
-    return fromMap(Map.of(REGISTRY_URL, url));
+    return fromMap(Map.of(REGISTRY_URL.key(), url));
   }
 
   /**
-   * Reads the keys above from a Kafka-style config map; absent keys take their defaults.
+   * Reads the keys above from a Kafka-style config map (values of any type, read as text); absent
+   * keys take their defaults.
    *
    * @throws IllegalArgumentException naming the key whose value is invalid
    */
   public static AvroSerdeConfig fromMap(Map<String, ?> configs) {
-    URI url = null;
-    Object rawUrl = configs.get(REGISTRY_URL);
-    if (rawUrl != null && !rawUrl.toString().isBlank()) {
-      try {
-        url = URI.create(rawUrl.toString().trim());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            REGISTRY_URL + " is not a valid URL: '" + rawUrl + "'", e);
+    Map<String, String> text = new HashMap<>();
+    configs.forEach((k, v) -> {
+      if (v != null) {
+        text.put(k, v.toString());
       }
-    }
-    boolean autoRegister = true;
-    Object rawAuto = configs.get(AUTO_REGISTER);
-    if (rawAuto != null) {
-      String text = rawAuto.toString().trim();
-      if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
-        throw new IllegalArgumentException(
-            AUTO_REGISTER + " must be true or false, was '" + rawAuto + "'");
-      }
-      autoRegister = Boolean.parseBoolean(text);
-    }
-    Duration timeout = DEFAULT_TIMEOUT;
-    Object rawTimeout = configs.get(REQUEST_TIMEOUT_MS);
-    if (rawTimeout != null) {
-      try {
-        timeout = Duration.ofMillis(Long.parseLong(rawTimeout.toString().trim()));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            REQUEST_TIMEOUT_MS + " must be a whole number of milliseconds, was '" + rawTimeout + "'",
-            e);
-      }
-    }
-    Object rawAuth = configs.get(BASIC_AUTH_USER_INFO);
-    AvroSerdeConfig config =
-        new AvroSerdeConfig(
-            url, autoRegister, timeout, rawAuth == null ? null : rawAuth.toString());
+    });
+    AvroSerdeConfig config = new AvroSerdeConfig(REGISTRY_URL.read(text), AUTO_REGISTER.read(text),
+        REQUEST_TIMEOUT.read(text), BASIC_AUTH_USER_INFO.read(text));
     config.validate();
     return config;
   }
@@ -87,19 +72,8 @@ public record AvroSerdeConfig(
    * @throws IllegalArgumentException naming the offending key
    */
   public void validate() {
-    if (registryUrl != null) {
-      String scheme = registryUrl.getScheme();
-      if (scheme == null
-          || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-          || registryUrl.getHost() == null) {
-        throw new IllegalArgumentException(
-            REGISTRY_URL + " must be an http(s) URL with a host, was '" + registryUrl + "'");
-      }
-    }
-    if (requestTimeout == null || requestTimeout.isNegative() || requestTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          REQUEST_TIMEOUT_MS + " must be positive, was " + requestTimeout);
-    }
+    REGISTRY_URL.check(registryUrl);
+    REQUEST_TIMEOUT.checkPresent(requestTimeout);
     if (basicAuthUserInfo != null && !basicAuthUserInfo.contains(":")) {
       throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + " must be 'user:password'");
     }

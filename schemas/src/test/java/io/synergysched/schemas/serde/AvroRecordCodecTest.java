@@ -143,6 +143,11 @@ class AvroRecordCodecTest {
     assertThatThrownBy(
             () -> AvroSerdeConfig.fromMap(java.util.Map.of("schema.registry.auto.register", "yes")))
         .hasMessageContaining("schema.registry.auto.register");
+    assertThatThrownBy(
+            () -> AvroSerdeConfig.fromMap(
+                java.util.Map.of("schema.registry.basic.auth.user.info", "secret-without-colon")))
+        .hasMessageContaining("schema.registry.basic.auth.user.info")
+        .message().doesNotContain("secret-without-colon");
   }
 
   private UndecodableRecordException decodeFailure(byte[] bytes, int partition, long offset) {

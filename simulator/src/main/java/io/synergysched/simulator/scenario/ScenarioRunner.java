@@ -1,5 +1,6 @@
 package io.synergysched.simulator.scenario;
 
+import io.synergysched.core.setting.Setting;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.SharedDataLocator;
 import io.synergysched.simulator.cluster.ClusterSimulation;
@@ -230,18 +231,22 @@ public final class ScenarioRunner {
       for (int k = 0; k < count; k++) {
         int index = setups.size();
         String id = spec.gpu() + "-" + spec.model() + "-tp" + spec.tensorParallel() + "-" + index;
-        EngineConfig config = new EngineConfig(id, 16,
-            g.gpuMemoryUtilization() == null ? 0.9 : g.gpuMemoryUtilization(),
-            g.activationReserveGb() == null ? 2.0 : g.activationReserveGb(),
-            Boolean.TRUE.equals(g.prefixCaching()),
-            g.noiseSigma() == null ? 0 : g.noiseSigma(),
+        EngineConfig config = new EngineConfig(id, EngineConfig.BLOCK_SIZE.defaultValue(),
+            orDefault(g.gpuMemoryUtilization(), EngineConfig.GPU_MEMORY_UTILIZATION),
+            orDefault(g.activationReserveGb(), EngineConfig.ACTIVATION_RESERVE_GB),
+            orDefault(g.prefixCaching(), EngineConfig.PREFIX_CACHING),
+            orDefault(g.noiseSigma(), EngineConfig.NOISE_SIGMA),
             seed * 1_000_003L + index,
-            g.maxModelLen() == null ? 0 : g.maxModelLen(),
-            g.kvBlocks() == null ? 0 : g.kvBlocks()).validate();
+            orDefault(g.maxModelLen(), EngineConfig.MAX_MODEL_LEN),
+            orDefault(g.kvBlocks(), EngineConfig.KV_BLOCKS)).validate();
         setups.add(new EngineSetup(config, latency));
       }
     }
     return setups;
+  }
+
+  private static <T> T orDefault(T value, Setting<T> setting) {
+    return value == null ? setting.defaultValue() : value;
   }
 
   private List<TraceRequest> trace(long seed) {

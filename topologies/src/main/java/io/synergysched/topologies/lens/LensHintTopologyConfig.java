@@ -1,12 +1,12 @@
 package io.synergysched.topologies.lens;
 
-import io.synergysched.core.setting.Settings;
 import io.synergysched.core.lens.LensHintPublishPolicy;
 import io.synergysched.core.lens.LensPlannerConfig;
-import java.util.List;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Settings of the LENS hint planning in the model-trainer ({@code synergy.lens.*}).
@@ -20,42 +20,38 @@ import java.util.stream.Stream;
 public record LensHintTopologyConfig(
     LensPlannerConfig planner, double tpotTargetMs, long planIntervalMs, LensHintPublishPolicy publishPolicy) {
 
-  public static final String TPOT_MS = "synergy.lens.slo.tpot-ms";
-  public static final String PLAN_INTERVAL_MS = "synergy.lens.plan-interval-ms";
-  public static final String BUDGET_FRACTION = "synergy.lens.material.budget-fraction";
-  public static final String MAX_SEQS_FRACTION = "synergy.lens.material.max-seqs-fraction";
-  public static final String WATERMARK_DELTA = "synergy.lens.material.watermark-delta";
-  public static final String REFRESH_AFTER_MS = "synergy.lens.refresh-after-ms";
+  public static final Setting<Double> TPOT_TARGET = Setting.number("synergy.lens.slo.tpot-ms", 100, "> 0",
+      v -> v > 0, "TPOT target the hints protect, ms: the SLO default of the engines' requests");
+  public static final Setting<Duration> PLAN_INTERVAL = Setting.millis("synergy.lens.plan-interval-ms", 1_000,
+      1, Long.MAX_VALUE, "wall time between planning rounds over the engines");
 
-  /** Every key {@link #fromProperties} reads. */
-  public static final List<String> KEYS = Stream.concat(
-          LensPlannerConfig.KEYS.stream(),
-          Stream.of(TPOT_MS, PLAN_INTERVAL_MS, BUDGET_FRACTION, MAX_SEQS_FRACTION, WATERMARK_DELTA,
-              REFRESH_AFTER_MS))
-      .toList();
+  /** The keys of the hint planning itself (the planner's and the publishing rule's are theirs). */
+  public static final Settings SETTINGS = Settings.of(TPOT_TARGET, PLAN_INTERVAL);
+
+  /** Every key {@link #fromProperties} reads: these, the planner's and the publishing rule's. */
+  public static final Settings ALL_SETTINGS =
+      SETTINGS.and(LensPlannerConfig.SETTINGS).and(LensHintPublishPolicy.SETTINGS);
+
+  /** The key of {@link #TPOT_TARGET}, for code that writes settings. */
+  public static final String TPOT_MS = TPOT_TARGET.key();
 
   public LensHintTopologyConfig {
     Objects.requireNonNull(planner, "planner").validate();
     Objects.requireNonNull(publishPolicy, "publishPolicy");
-    if (!(tpotTargetMs > 0) || Double.isInfinite(tpotTargetMs)) {
-      throw new IllegalArgumentException(TPOT_MS + " must be > 0, got " + tpotTargetMs);
-    }
-    if (planIntervalMs <= 0) {
-      throw new IllegalArgumentException(PLAN_INTERVAL_MS + " must be > 0, got " + planIntervalMs);
-    }
+    TPOT_TARGET.check(tpotTargetMs);
+    PLAN_INTERVAL.check(Duration.ofMillis(planIntervalMs));
     // A refresh is published at most one planning round after it is due; it must still arrive
     // before the old hint expires.
     if (publishPolicy.refreshAfterMs() + planIntervalMs >= planner.hintTtlMs()) {
-      throw new IllegalArgumentException(REFRESH_AFTER_MS + " (" + publishPolicy.refreshAfterMs() + ") plus "
-          + PLAN_INTERVAL_MS + " (" + planIntervalMs + ") must be below synergy.lens.hint-ttl-ms ("
-          + planner.hintTtlMs() + "), or a healthy engine's hint expires before its refresh");
+      throw new IllegalArgumentException(LensHintPublishPolicy.REFRESH_AFTER + " (" + publishPolicy.refreshAfterMs()
+          + ") plus " + PLAN_INTERVAL + " (" + planIntervalMs + ") must be below " + LensPlannerConfig.HINT_TTL
+          + " (" + planner.hintTtlMs() + "), or a healthy engine's hint expires before its refresh");
     }
   }
 
   /** TPOT 100 ms, a planning round every second, the planner's and the policy's defaults. */
   public static LensHintTopologyConfig defaults() {
-    LensPlannerConfig planner = LensPlannerConfig.defaults();
-    return new LensHintTopologyConfig(planner, 100, 1_000, LensHintPublishPolicy.defaults(planner.hintTtlMs()));
+    return fromProperties(Map.of());
   }
 
   /**
@@ -65,28 +61,10 @@ public record LensHintTopologyConfig(
    */
   public static LensHintTopologyConfig fromProperties(Map<String, String> settings) {
     LensPlannerConfig planner = LensPlannerConfig.fromProperties(settings);
-    LensHintPublishPolicy d = LensHintPublishPolicy.defaults(planner.hintTtlMs());
     return new LensHintTopologyConfig(
         planner,
-        number(settings, TPOT_MS, 100),
-        (long) whole(settings, PLAN_INTERVAL_MS, 1_000),
-        new LensHintPublishPolicy(
-            number(settings, BUDGET_FRACTION, d.budgetFraction()),
-            number(settings, MAX_SEQS_FRACTION, d.maxSeqsFraction()),
-            number(settings, WATERMARK_DELTA, d.watermarkDelta()),
-            (long) whole(settings, REFRESH_AFTER_MS, d.refreshAfterMs())));
-  }
-
-  private static double number(Map<String, String> settings, String key, double fallback) {
-    return Settings.value(settings, key, Double::parseDouble, fallback);
-  }
-
-
-  private static double whole(Map<String, String> settings, String key, double fallback) {
-    double value = number(settings, key, fallback);
-    if (value != Math.rint(value)) {
-      throw new IllegalArgumentException(key + " must be a whole number, was " + value);
-    }
-    return value;
+        TPOT_TARGET.read(settings),
+        PLAN_INTERVAL.read(settings).toMillis(),
+        LensHintPublishPolicy.fromProperties(settings, planner.hintTtlMs()));
   }
 }

@@ -3,6 +3,8 @@ package io.synergysched.topologies.telemetry;
 import io.synergysched.core.model.MaterialChangePolicy;
 import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.core.model.StepLatencyPrior;
+import io.synergysched.core.setting.Setting;
+import io.synergysched.core.setting.Settings;
 import io.synergysched.topologies.lens.LensHintTopologyConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -28,14 +30,23 @@ public record TelemetryTopologyConfig(
     Duration sloWindowGrace,
     LensHintTopologyConfig lens) {
 
-  public static final String SLO_WINDOW_MS = "synergy.slo.window.ms";
-  public static final String SLO_GRACE_MS = "synergy.slo.grace.ms";
+  public static final Setting<Duration> SLO_WINDOW_SIZE = Setting.millis("synergy.slo.window.ms", 10_000, 1,
+      Long.MAX_VALUE, "length of an SLO attainment window");
+  public static final Setting<Duration> SLO_WINDOW_GRACE = Setting.millis("synergy.slo.grace.ms", 5_000, 0,
+      Long.MAX_VALUE, "how long after a window ends late events may still join it");
+
+  /**
+   * The SLO window keys. The model-trainer builds this record in code at their defaults; no service
+   * reads them from its configuration yet.
+   */
+  public static final Settings SETTINGS = Settings.of(SLO_WINDOW_SIZE, SLO_WINDOW_GRACE);
 
   public TelemetryTopologyConfig {
     Objects.requireNonNull(modelConfig, "modelConfig");
     Objects.requireNonNull(snapshotPolicy, "snapshotPolicy");
     priors = Map.copyOf(priors);
-    validate(sloWindowSize, sloWindowGrace);
+    SLO_WINDOW_SIZE.checkPresent(sloWindowSize);
+    SLO_WINDOW_GRACE.checkPresent(sloWindowGrace);
   }
 
   /** Without LENS hint planning. */
@@ -55,8 +66,8 @@ public record TelemetryTopologyConfig(
         model,
         MaterialChangePolicy.defaults(model),
         Map.of(),
-        Duration.ofSeconds(10),
-        Duration.ofSeconds(5));
+        SLO_WINDOW_SIZE.defaultValue(),
+        SLO_WINDOW_GRACE.defaultValue());
   }
 
   public TelemetryTopologyConfig withPriors(Map<String, StepLatencyPrior> newPriors) {
@@ -68,14 +79,5 @@ public record TelemetryTopologyConfig(
   public TelemetryTopologyConfig withLens(LensHintTopologyConfig newLens) {
     return new TelemetryTopologyConfig(
         modelConfig, snapshotPolicy, priors, sloWindowSize, sloWindowGrace, newLens);
-  }
-
-  private static void validate(Duration size, Duration grace) {
-    if (size == null || size.isZero() || size.isNegative()) {
-      throw new IllegalArgumentException(SLO_WINDOW_MS + " must be positive, was " + size);
-    }
-    if (grace == null || grace.isNegative()) {
-      throw new IllegalArgumentException(SLO_GRACE_MS + " must be >= 0, was " + grace);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.synergysched.connector;
 
+import io.synergysched.runtime.records.RoutedRequestRules;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
 import io.synergysched.schemas.RoutedRequest;
@@ -80,8 +81,8 @@ final class InFlightRecovery {
           return;
         }
         RoutedRequest request = decode(routedCodec, record);
-        if (request == null) {
-          return; // dead-lettered by the reader when it read the record
+        if (request == null || RoutedRequestRules.problem(record.key(), request) != null) {
+          return; // dead-lettered by the reader when it read the record, never served
         }
         String id = request.getRequest().getRequestId();
         routed.add(new InFlightSelection.Routed(id, record.partition(), record.offset()));

@@ -1,12 +1,13 @@
 package io.synergysched.connector;
 
 import io.synergysched.core.lens.LensPlan;
+import io.synergysched.runtime.mapping.LensHintMapping;
+import io.synergysched.runtime.records.CheckedRecordReader;
+import io.synergysched.runtime.records.LensHintRules;
 import io.synergysched.schemas.LensHint;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
-import io.synergysched.schemas.serde.UndecodableRecordException;
-import io.synergysched.runtime.mapping.LensHintMapping;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -40,7 +41,7 @@ final class LensHintReader implements Runnable {
   static final String STAGE = "engine-connector/read-lens-hint";
 
   private final KafkaConsumer<String, byte[]> consumer;
-  private final AvroRecordCodec<LensHint> codec;
+  private final CheckedRecordReader<LensHint, LensPlan> reader;
   private final Function<String, EngineBackend> engines;
   private final KafkaEventPublisher publisher;
   private final LongSupplier clock;
@@ -58,7 +59,8 @@ final class LensHintReader implements Runnable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    this.codec = new AvroRecordCodec<>(LensHint.class, registry);
+    this.reader = CheckedRecordReader.converting(new AvroRecordCodec<>(LensHint.class, registry),
+        STAGE, "LENS hint", LensHintMapping::toCore, LensHintRules::problem, clock);
     this.engines = engines;
     this.publisher = publisher;
     this.clock = clock;
@@ -104,19 +106,13 @@ final class LensHintReader implements Runnable {
       engine.applyHint(null); // the planner retired the hint
       return;
     }
-    LensPlan hint;
-    try {
-      hint = LensHintMapping.toCore(codec.decodeValue(record));
-    } catch (UndecodableRecordException e) {
-      deadLetter(record, e.reason(), e);
-      return;
-    } catch (IllegalArgumentException e) {
-      deadLetter(record, "invalid LENS hint: " + e.getMessage(), e);
-      return;
-    }
-    if (!record.key().equals(hint.engineId())) {
-      deadLetter(record, "record key '" + record.key() + "' is not the hint's engineId '" + hint.engineId() + "'",
-          null);
+    LensPlan hint = reader.read(record, (key, letter) -> {
+      deadLettered.incrementAndGet();
+      LOG.warn("dead-lettering LENS hint at {}-{}@{}: {}", letter.getSourceTopic(),
+          letter.getSourcePartition(), letter.getSourceOffset(), letter.getError());
+      publisher.deadLetter(key, letter);
+    });
+    if (hint == null) {
       return;
     }
     if (!hint.isValidAt(clock.getAsLong()) || !engine.applyHint(hint)) {
@@ -124,13 +120,6 @@ final class LensHintReader implements Runnable {
       return;
     }
     applied.incrementAndGet();
-  }
-
-  private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
-    deadLettered.incrementAndGet();
-    LOG.warn("dead-lettering LENS hint at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-        reason);
-    publisher.deadLetter(record, STAGE, reason, cause, clock.getAsLong());
   }
 
   /** True once the reader is assigned the control topic's partitions. */

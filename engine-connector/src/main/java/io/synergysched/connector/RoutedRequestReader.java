@@ -1,5 +1,7 @@
 package io.synergysched.connector;
 
+import io.synergysched.runtime.records.CheckedRecordReader;
+import io.synergysched.runtime.records.RoutedRequestRules;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
@@ -7,7 +9,6 @@ import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
-import io.synergysched.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * consumer group of its own and keeps the records keyed by its own engines, so a request reaches
  * the process that runs its engine whatever the partition layout. Offsets are committed after the
  * requests are handed over; a request seen again after a restart of the reader (same process) is
- * recognised by its id and not served twice. A record that cannot be decoded or is invalid is
+ * recognised by its id and not served twice. A record that cannot be decoded or breaks {@link
+ * RoutedRequestRules} (the router's rules for the request inside, and the engine key) is
  * dead-lettered with the reason, once, and never retried.
  *
  * <p>Before it serves anything, the reader recovers what a previous run of the same connector id
@@ -50,7 +52,7 @@ final class RoutedRequestReader implements Runnable {
   private static final int REMEMBERED_IDS = 200_000;
 
   private final KafkaConsumer<String, byte[]> consumer;
-  private final AvroRecordCodec<RoutedRequest> codec;
+  private final CheckedRecordReader<RoutedRequest, RoutedRequest> reader;
   private final java.util.function.Function<String, EngineBackend> engines;
   private final KafkaEventPublisher publisher;
   private final LongSupplier clock;
@@ -93,7 +95,8 @@ final class RoutedRequestReader implements Runnable {
     props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    this.codec = new AvroRecordCodec<>(RoutedRequest.class, registry);
+    this.reader = CheckedRecordReader.checking(new AvroRecordCodec<>(RoutedRequest.class, registry),
+        STAGE, RoutedRequestRules::problem, clock);
     this.engines = engines;
     this.publisher = publisher;
     this.clock = clock;
@@ -199,25 +202,16 @@ final class RoutedRequestReader implements Runnable {
     return recovered;
   }
 
-  private void handle(ConsumerRecord<String, byte[]> record) {
+  void handle(ConsumerRecord<String, byte[]> record) {
     EngineBackend engine = record.key() == null ? null : engines.apply(record.key());
     if (engine == null) {
       return; // another process's engine
     }
-    RoutedRequest routed;
-    try {
-      routed = codec.decodeValue(record);
-    } catch (UndecodableRecordException e) {
-      deadLetter(record, e.reason(), e);
-      return;
-    }
-    String problem = routed == null ? "null routed request" : problem(routed);
-    if (problem == null && !record.key().equals(routed.getEngineId())) {
-      problem = "record key '" + record.key() + "' is not the request's engineId '"
-          + routed.getEngineId() + "'";
-    }
-    if (problem != null) {
-      deadLetter(record, problem, null);
+    RoutedRequest routed = reader.read(record, (key, letter) -> {
+      deadLettered.incrementAndGet();
+      publisher.deadLetter(key, letter);
+    });
+    if (routed == null) {
       return;
     }
     if (seen.put(routed.getRequest().getRequestId(), Boolean.TRUE) != null) {
@@ -231,24 +225,6 @@ final class RoutedRequestReader implements Runnable {
       // a backend must report refusals as REJECTED events; one that throws still loses nothing
       deadLetter(record, "engine " + engine.engineId() + " could not take the request: " + e, e);
     }
-  }
-
-  /** Why a routed request cannot be served, or null. */
-  static String problem(RoutedRequest routed) {
-    InferenceRequest r = routed.getRequest();
-    if (r.getRequestId().isBlank()) {
-      return "requestId is empty";
-    }
-    if (r.getPromptTokens() <= 0) {
-      return "promptTokens must be positive, was " + r.getPromptTokens();
-    }
-    if (r.getMaxOutputTokens() <= 0) {
-      return "maxOutputTokens must be positive, was " + r.getMaxOutputTokens();
-    }
-    if (r.getPromptTokens() > 10_000_000 || r.getMaxOutputTokens() > 10_000_000) {
-      return "token counts beyond any model's context";
-    }
-    return null;
   }
 
   private void deadLetter(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {

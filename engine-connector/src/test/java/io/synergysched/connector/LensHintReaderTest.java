@@ -2,16 +2,12 @@ package io.synergysched.connector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.synergysched.core.lens.LatestLensHint;
 import io.synergysched.core.lens.LensPlan;
-import io.synergysched.schemas.EngineDescriptor;
-import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
 import io.synergysched.runtime.mapping.LensHintMapping;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -85,50 +81,5 @@ class LensHintReaderTest {
     read("e0", hint("e9", 1, NOW));
     assertThat(reader.deadLettered()).isEqualTo(1);
     assertThat(engine.received).isEmpty();
-  }
-
-  /** An engine whose scheduler takes hints the way a LENS engine's does. */
-  private static final class RecordingEngine implements EngineBackend {
-    final String id;
-    final LatestLensHint hints = new LatestLensHint();
-    final List<LensPlan> received = new ArrayList<>();
-
-    RecordingEngine(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public boolean applyHint(LensPlan hint) {
-      received.add(hint);
-      if (hint == null) {
-        hints.clear();
-        return true;
-      }
-      return hints.offer(hint);
-    }
-
-    @Override
-    public String engineId() {
-      return id;
-    }
-
-    @Override
-    public EngineDescriptor descriptor(long heartbeatMs) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void start(EngineEventSink sink) {}
-
-    @Override
-    public void submit(RoutedRequest request) {}
-
-    @Override
-    public boolean isHealthy() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -10,12 +10,7 @@ class LiveEngineTest {
   private static final long TIMEOUT_MS = 3_000;
 
   private static EngineDescriptor heartbeat(long heartbeatMs) {
-    return EngineDescriptor.newBuilder()
-        .setEngineId("e0").setGpu("h100").setModel("llama-2-7b").setTensorParallel(1)
-        .setKvBlocksTotal(6736).setBlockSizeTokens(16).setMaxNumBatchedTokens(8192)
-        .setMaxNumSeqs(256).setMaxModelLen(4096).setScheduler("vllm-default")
-        .setStartedAtMs(0).setHeartbeatMs(heartbeatMs)
-        .build();
+    return HandBuiltRecords.descriptor("e0").setHeartbeatMs(heartbeatMs).build();
   }
 
   @Test

@@ -1,59 +1,35 @@
 package io.synergysched.topologies;
 
+import io.synergysched.runtime.records.CheckedRecordReader;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.DeadLetterRecords;
-import io.synergysched.schemas.serde.AvroRecordCodec;
-import io.synergysched.schemas.serde.UndecodableRecordException;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Dead-lettering for processors that read raw bytes: decode a record or forward it, with the
- * reason and its coordinates, to the dead-letter sink; build the dead-letter record itself.
+ * Dead-lettering for processors that read raw bytes: read a record with the shared {@link
+ * CheckedRecordReader} or forward its dead letter, with the reason and its coordinates, to the
+ * dead-letter sink; build a dead-letter record for what has no source record.
  */
 public final class DeadLetters {
 
   private DeadLetters() {}
 
   /**
-   * The record's value decoded, or null after forwarding it to {@code sink} as a dead letter
-   * (undecodable bytes or a null value).
+   * The record read by {@code reader} (decoded, converted, checked), or null after forwarding its
+   * dead letter, keyed like the record, to {@code sink}.
    */
-  public static <T extends SpecificRecord> T decodeOrForward(
+  public static <V> V readOrForward(
       ProcessorContext<String, Object> context, Record<String, byte[]> record,
-      AvroRecordCodec<T> codec, String stage, String sink) {
+      CheckedRecordReader<?, V> reader, String sink) {
     RecordMetadata metadata = context.recordMetadata().orElse(null);
-    try {
-      T value =
-          codec.decode(
-              metadata == null ? "unknown" : metadata.topic(),
-              metadata == null ? -1 : metadata.partition(),
-              metadata == null ? -1 : metadata.offset(),
-              record.value());
-      if (value == null) {
-        forward(context, record, stage, "null value (a tombstone is not a "
-            + codec.schema().getName() + ")", null, sink);
-      }
-      return value;
-    } catch (UndecodableRecordException e) {
-      forward(context, record, stage, e.reason(), e, sink);
-      return null;
-    }
-  }
-
-  /** Forwards {@code record}'s original bytes to {@code sink} as a dead letter with the reason. */
-  public static void forward(
-      ProcessorContext<String, Object> context, Record<String, byte[]> record, String stage,
-      String reason, Throwable cause, String sink) {
-    context.forward(
-        record.withValue(
-            (Object)
-                of(
-                    context.recordMetadata().orElse(null), record.key(), record.value(), stage,
-                    reason, cause, context.currentSystemTimeMs())),
-        sink);
+    return reader.read(
+        metadata == null ? "unknown" : metadata.topic(),
+        metadata == null ? -1 : metadata.partition(),
+        metadata == null ? -1 : metadata.offset(),
+        record.key(), record.value(),
+        (key, letter) -> context.forward(record.withValue((Object) letter), sink));
   }
 
   /**

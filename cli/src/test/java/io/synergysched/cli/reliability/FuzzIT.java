@@ -143,9 +143,9 @@ class FuzzIT {
         boolean mustBeRejected = c.kind() != 3; // only flipped bits may make a valid record
         Object decoded = decodeQuietly(c);
         if (c.topic().equals(Topics.ENGINE_REGISTRY.name())) {
-          // a global store cannot dead-letter: the trainer logs and skips what it cannot decode,
-          // and keeps what decodes (with heartbeat 0 never a live engine; the router also skips
-          // descriptors with impossible capacities)
+          // a global store cannot dead-letter: the trainer logs and skips what it cannot decode
+          // or what breaks EngineDescriptorRules (as the router does), and keeps the rest (with
+          // heartbeat 0 never a live engine)
           tally[decoded == null ? 2 : 1]++;
         } else if (!mustBeRejected && decoded != null && processed(c, decoded, outcomes)) {
           tally[1]++;

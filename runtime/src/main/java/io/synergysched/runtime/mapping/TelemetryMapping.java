@@ -3,8 +3,12 @@ package io.synergysched.runtime.mapping;
 import io.synergysched.core.model.StepFeatures;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.slo.SloTally;
+import io.synergysched.core.telemetry.RequestObservation;
+import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.schemas.PerformanceModel;
+import io.synergysched.schemas.RequestEvent;
+import io.synergysched.schemas.RequestEventType;
 import io.synergysched.schemas.SloWindow;
 import io.synergysched.schemas.StepTelemetry;
 import java.nio.ByteBuffer;
@@ -45,6 +49,24 @@ public final class TelemetryMapping {
         t.getRunning(),
         t.getPreemptions(),
         t.getTokenBudget());
+  }
+
+  /**
+   * A request event in the core's form.
+   *
+   * @param requestId the reader's numeric id for the event's request id
+   * @throws IllegalArgumentException for {@link RequestEventType#UNKNOWN}, which has no core phase
+   *     ({@link io.synergysched.runtime.records.RequestEventRules} rejects such events first)
+   */
+  public static RequestObservation toObservation(RequestEvent e, long requestId) {
+    return new RequestObservation(
+        e.getEngineId(),
+        requestId,
+        RequestPhase.valueOf(e.getType().name()),
+        e.getEventTimeMs(),
+        e.getPromptTokens(),
+        e.getOutputTokens(),
+        e.getCachedPromptTokens());
   }
 
   public static StepTelemetry toTelemetry(StepObservation s) {

@@ -1,5 +1,6 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.records.EngineDescriptorRules;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.UndecodableRecordException;
@@ -14,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the global engine-registry store: descriptor by engine id, removed on a tombstone. A global
- * store cannot forward, so an undecodable descriptor is logged with its coordinates and skipped; the
- * engine then starts its model cold, which costs accuracy for its first steps and nothing else.
+ * store cannot forward, so a descriptor that cannot be decoded or breaks {@link
+ * EngineDescriptorRules} (the rules the routers skip it by) is logged with its coordinates and
+ * skipped: the store keeps the engine's last good descriptor, or the engine starts its model cold,
+ * which costs accuracy for its first steps and nothing else.
  */
 final class RegistryStoreUpdater implements Processor<String, byte[], Void, Void> {
 
@@ -45,16 +48,24 @@ final class RegistryStoreUpdater implements Processor<String, byte[], Void, Void
       return;
     }
     RecordMetadata m = context.recordMetadata().orElse(null);
+    EngineDescriptor descriptor;
     try {
-      store.put(
-          record.key(),
-          codec.decode(
-              m == null ? "unknown" : m.topic(),
-              m == null ? -1 : m.partition(),
-              m == null ? -1 : m.offset(),
-              record.value()));
+      descriptor = codec.decode(
+          m == null ? "unknown" : m.topic(),
+          m == null ? -1 : m.partition(),
+          m == null ? -1 : m.offset(),
+          record.value());
     } catch (UndecodableRecordException e) {
       LOG.warn("skipping engine descriptor: {}", e.getMessage());
+      return;
     }
+    String problem = EngineDescriptorRules.problem(record.key(), descriptor);
+    if (problem != null) {
+      LOG.warn("skipping engine descriptor {} at {}-{}@{}: {}", record.key(),
+          m == null ? "unknown" : m.topic(), m == null ? -1 : m.partition(),
+          m == null ? -1 : m.offset(), problem);
+      return;
+    }
+    store.put(record.key(), descriptor);
   }
 }

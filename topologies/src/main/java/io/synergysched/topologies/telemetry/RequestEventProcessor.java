@@ -1,6 +1,8 @@
 package io.synergysched.topologies.telemetry;
 
 import io.synergysched.runtime.mapping.TelemetryMapping;
+import io.synergysched.runtime.records.CheckedRecordReader;
+import io.synergysched.runtime.records.RequestEventRules;
 import io.synergysched.core.slo.SloTally;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
@@ -22,13 +24,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Request events become SLO attainment windows per engine: tumbling windows of event time; a
  * window is published when an event of a later window arrives for the engine, or when stream time
  * passes its end plus the grace period (an engine that went quiet). An event older than the open
- * window is counted in the open window rather than lost. Invalid events are dead-lettered.
+ * window is counted in the open window rather than lost. Events that break {@link
+ * RequestEventRules} are dead-lettered.
  */
 final class RequestEventProcessor implements Processor<String, byte[], String, Object> {
 
   static final String STAGE = "model-trainer/ingest-request-event";
 
-  private final AvroRecordCodec<RequestEvent> codec;
+  private final CheckedRecordReader<RequestEvent, RequestEvent> reader;
   private final long windowMs;
   private final long graceMs;
 
@@ -36,7 +39,8 @@ final class RequestEventProcessor implements Processor<String, byte[], String, O
   private KeyValueStore<String, SloTally> windows;
 
   RequestEventProcessor(TelemetryTopologyConfig config, AvroRecordCodec<RequestEvent> codec) {
-    this.codec = codec;
+    this.reader = CheckedRecordReader.checking(codec, STAGE, RequestEventRules::problem,
+        () -> context.currentSystemTimeMs());
     this.windowMs = config.sloWindowSize().toMillis();
     this.graceMs = config.sloWindowGrace().toMillis();
   }
@@ -52,14 +56,8 @@ final class RequestEventProcessor implements Processor<String, byte[], String, O
   @Override
   public void process(Record<String, byte[]> record) {
     RequestEvent event =
-        DeadLetters.decodeOrForward(
-            context, record, codec, STAGE, TelemetryTopology.DEAD_LETTER_SINK);
+        DeadLetters.readOrForward(context, record, reader, TelemetryTopology.DEAD_LETTER_SINK);
     if (event == null) {
-      return;
-    }
-    String problem = problem(event);
-    if (problem != null) {
-      DeadLetters.forward(context, record, STAGE, problem, null, TelemetryTopology.DEAD_LETTER_SINK);
       return;
     }
     if (event.getType() != RequestEventType.FINISHED
@@ -85,40 +83,6 @@ final class RequestEventProcessor implements Processor<String, byte[], String, O
           event.getSloTpotMs() == null ? Double.NaN : event.getSloTpotMs());
     }
     windows.put(engineId, tally);
-  }
-
-  /** Why the event cannot be true, or null. */
-  static String problem(RequestEvent e) {
-    if (e.getEngineId().isBlank()) {
-      return "engineId is empty";
-    }
-    if (e.getType() == RequestEventType.UNKNOWN) {
-      return "event type unknown to this version";
-    }
-    if (e.getEventTimeMs() < 0 || e.getArrivalTimeMs() < 0) {
-      return "negative time: eventTimeMs " + e.getEventTimeMs() + ", arrivalTimeMs "
-          + e.getArrivalTimeMs();
-    }
-    if (e.getPromptTokens() < 0 || e.getOutputTokens() < 0 || e.getCachedPromptTokens() < 0) {
-      return "negative token count";
-    }
-    if (e.getCachedPromptTokens() > e.getPromptTokens()) {
-      return "cachedPromptTokens " + e.getCachedPromptTokens() + " exceeds promptTokens "
-          + e.getPromptTokens();
-    }
-    if (e.getType() == RequestEventType.FINISHED) {
-      if (e.getTtftUs() == null || e.getTtftUs() < 0) {
-        return "FINISHED without a non-negative ttftUs";
-      }
-      if (e.getTpotUs() != null && e.getTpotUs() < 0) {
-        return "negative tpotUs " + e.getTpotUs();
-      }
-    }
-    if ((e.getSloTtftMs() != null && e.getSloTtftMs() <= 0)
-        || (e.getSloTpotMs() != null && e.getSloTpotMs() <= 0)) {
-      return "SLO targets must be positive";
-    }
-    return null;
   }
 
   private void closeExpired(long streamTimeMs) {

@@ -2,12 +2,13 @@ package io.synergysched.topologies.telemetry;
 
 import io.synergysched.runtime.mapping.ModelStateSerde;
 import io.synergysched.runtime.mapping.TelemetryMapping;
+import io.synergysched.runtime.records.CheckedRecordReader;
+import io.synergysched.runtime.records.StepTelemetryRules;
 import io.synergysched.core.model.StepLatencyModel;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.model.StepLatencyPrior;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.core.telemetry.StepObservation;
-import io.synergysched.core.telemetry.StepObservationValidator;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.serde.AvroRecordCodec;
@@ -22,7 +23,8 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * One engine step at a time: decode, check plausibility (dead-letter with the reason when not),
+ * One engine step at a time: decode, check {@link StepTelemetryRules} (dead-letter with the reason
+ * when it breaks them),
  * teach the engine's model, record the engine's status, and publish a model snapshot when the model
  * changed materially.
  *
@@ -36,7 +38,7 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
   static final String STAGE = "model-trainer/ingest-step";
 
   private final TelemetryTopologyConfig config;
-  private final AvroRecordCodec<StepTelemetry> codec;
+  private final CheckedRecordReader<StepTelemetry, StepObservation> reader;
   private final ModelStateSerde stateSerde = new ModelStateSerde();
   private final Map<String, StepLatencyModel> liveModels = new HashMap<>();
   private final Map<String, StepLatencyModelState> published = new HashMap<>();
@@ -48,7 +50,9 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
 
   StepIngestProcessor(TelemetryTopologyConfig config, AvroRecordCodec<StepTelemetry> codec) {
     this.config = config;
-    this.codec = codec;
+    this.reader = CheckedRecordReader.converting(codec, STAGE, "step",
+        TelemetryMapping::toObservation, StepTelemetryRules::problem,
+        () -> context.currentSystemTimeMs());
   }
 
   @Override
@@ -61,20 +65,9 @@ final class StepIngestProcessor implements Processor<String, byte[], String, Obj
 
   @Override
   public void process(Record<String, byte[]> record) {
-    StepTelemetry telemetry =
-        DeadLetters.decodeOrForward(
-            context, record, codec, STAGE, TelemetryTopology.DEAD_LETTER_SINK);
-    if (telemetry == null) {
-      return;
-    }
-    StepObservation step = TelemetryMapping.toObservation(telemetry);
-    String problem = StepObservationValidator.problem(step);
-    if (problem == null && record.key() != null && !record.key().equals(step.engineId())) {
-      problem = "record key '" + record.key() + "' is not the step's engineId '" + step.engineId()
-          + "'";
-    }
-    if (problem != null) {
-      DeadLetters.forward(context, record, STAGE, problem, null, TelemetryTopology.DEAD_LETTER_SINK);
+    StepObservation step =
+        DeadLetters.readOrForward(context, record, reader, TelemetryTopology.DEAD_LETTER_SINK);
+    if (step == null) {
       return;
     }
     String engineId = step.engineId();

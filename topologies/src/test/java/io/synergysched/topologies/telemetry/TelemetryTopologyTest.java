@@ -11,6 +11,7 @@ import io.synergysched.core.slo.SloTally;
 import io.synergysched.core.telemetry.EngineStatus;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.schemas.DeadLetter;
+import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.PerformanceModel;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
@@ -43,6 +44,7 @@ class TelemetryTopologyTest {
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> steps;
   private TestInputTopic<String, byte[]> requests;
+  private TestInputTopic<String, byte[]> registry;
   private TestOutputTopic<String, PerformanceModel> models;
   private TestOutputTopic<String, SloWindow> sloWindows;
   private TestOutputTopic<String, DeadLetter> deadLetters;
@@ -51,6 +53,8 @@ class TelemetryTopologyTest {
       SpecificAvroSerde.forValues(StepTelemetry.class, (io.synergysched.schemas.serde.SchemaRegistryClient) null);
   private final SpecificAvroSerde<RequestEvent> requestSerde =
       SpecificAvroSerde.forValues(RequestEvent.class, (io.synergysched.schemas.serde.SchemaRegistryClient) null);
+  private final SpecificAvroSerde<EngineDescriptor> descriptorSerde =
+      SpecificAvroSerde.forValues(EngineDescriptor.class, (io.synergysched.schemas.serde.SchemaRegistryClient) null);
 
   @BeforeEach
   void startDriver() {
@@ -64,6 +68,8 @@ class TelemetryTopologyTest {
         Topics.ENGINE_STEPS.name(), new StringSerializer(), new ByteArraySerializer());
     requests = driver.createInputTopic(
         Topics.ENGINE_REQUESTS.name(), new StringSerializer(), new ByteArraySerializer());
+    registry = driver.createInputTopic(
+        Topics.ENGINE_REGISTRY.name(), new StringSerializer(), new ByteArraySerializer());
     models = driver.createOutputTopic(
         Topics.MODELS.name(), new StringDeserializer(),
         SpecificAvroSerde.forValues(PerformanceModel.class, (io.synergysched.schemas.serde.SchemaRegistryClient) null));
@@ -178,12 +184,55 @@ class TelemetryTopologyTest {
         .containsExactly("FINISHED without a non-negative ttftUs");
 
     // stream time moves past the second window plus grace through another engine's events
-    requests.pipeInput("h100-0", encode(queued("r6", t0 + 40_000)), t0 + 40_000);
+    RequestEvent otherEngine = queued("r6", t0 + 40_000);
+    otherEngine.setEngineId("h100-0");
+    pipe(otherEngine);
     List<SloWindow> later = sloWindows.readValuesToList();
     assertThat(later).extracting(SloWindow::getWindowStartMs).containsExactly(t0 + 10_000);
     assertThat(later.get(0).getFinished()).isEqualTo(1);
     KeyValueStore<String, SloTally> open = driver.getKeyValueStore(StoreNames.SLO_WINDOWS);
     assertThat(open.get("a100-0")).isNull();
+  }
+
+  @Test
+  void shouldDeadLetterAnEventWhenItsTypeIsUnknownOrItsKeyNamesAnotherEngine() {
+    long t0 = 1_700_000_000_000L - 1_700_000_000_000L % 10_000;
+    pipe(event("r1", RequestEventType.UNKNOWN, t0 + 100, null, null));
+    // keyed by another engine: its partition's task may not own a100-0's SLO window
+    requests.pipeInput("h100-0", encode(finished("r2", t0 + 200, 400_000L, 40_000L)), t0 + 200);
+    pipe(finished("r3", t0 + 300, 400_000L, 40_000L));
+    pipe(finished("r4", t0 + 10_500, 200_000L, null));
+
+    assertThat(deadLetters.readValuesToList())
+        .allSatisfy(l -> assertThat(l.getStage()).isEqualTo(RequestEventProcessor.STAGE))
+        .extracting(DeadLetter::getError)
+        .containsExactly(
+            "event type unknown to this version",
+            "record key 'h100-0' is not the event's engineId 'a100-0'");
+    assertThat(sloWindows.readValuesToList()).singleElement()
+        .satisfies(w -> assertThat(w.getFinished()).as("only r3 counted").isEqualTo(1));
+  }
+
+  @Test
+  void shouldKeepTheLastGoodDescriptorWhenADescriptorBreaksTheRoutersRules() {
+    EngineDescriptor good = descriptor("a100-0", 1);
+    registry.pipeInput("a100-0", descriptorSerde.serialize(Topics.ENGINE_REGISTRY.name(), good));
+    registry.pipeInput("a100-0",
+        descriptorSerde.serialize(Topics.ENGINE_REGISTRY.name(), descriptor("a100-0", 0)));
+    registry.pipeInput("a100-1",
+        descriptorSerde.serialize(Topics.ENGINE_REGISTRY.name(), descriptor("a100-9", 1)));
+
+    KeyValueStore<String, EngineDescriptor> store = driver.getKeyValueStore(StoreNames.ENGINE_REGISTRY);
+    assertThat(store.get("a100-0")).as("a zero tensor-parallel degree is skipped").isEqualTo(good);
+    assertThat(store.get("a100-1")).as("keyed by another engine than it describes").isNull();
+  }
+
+  private static EngineDescriptor descriptor(String engineId, int tensorParallel) {
+    return EngineDescriptor.newBuilder()
+        .setEngineId(engineId).setGpu("a100").setModel("llama-2-7b").setTensorParallel(tensorParallel)
+        .setKvBlocksTotal(4000).setBlockSizeTokens(16).setMaxNumBatchedTokens(8192).setMaxNumSeqs(256)
+        .setMaxModelLen(4096).setScheduler("vllm-default").setStartedAtMs(0).setHeartbeatMs(1_000)
+        .build();
   }
 
   private void pipe(StepObservation step) {

@@ -1,0 +1,109 @@
+package io.synergysched.router;
+
+import io.synergysched.core.routing.DecisionTrace;
+import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.routing.Router;
+import io.synergysched.schemas.CandidateScore;
+import io.synergysched.schemas.DecisionOutcome;
+import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.RoutedRequest;
+import io.synergysched.schemas.RoutingDecision;
+import io.synergysched.schemas.Topics;
+import io.synergysched.schemas.serde.AvroRecordCodec;
+import io.synergysched.schemas.serde.SchemaRegistryClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The records a routing decision writes: the routed request for the chosen engine (none when the
+ * request is shed) and the decision's audit record, with every engine's candidacy and score from
+ * the router's trace. Decision ids are {@code <instance>-<start ms>-<sequence>}, unique across
+ * the instances and restarts of a deployment. Not thread-safe: used by the routing thread only.
+ */
+final class DecisionRecords {
+
+  /** What one decision writes; {@code routed} is null when the request was shed. */
+  record Decision(RoutedRequest routed, RoutingDecision audit) {}
+
+  private final String idPrefix;
+  private final AvroRecordCodec<RoutedRequest> routedCodec;
+  private final AvroRecordCodec<RoutingDecision> decisionCodec;
+  private long sequence;
+
+  /**
+   * @param instanceId the router instance's id
+   * @param startedAtMs when the instance started (epoch ms)
+   * @param registry schema registry client, or null for single-object encoding
+   */
+  DecisionRecords(String instanceId, long startedAtMs, SchemaRegistryClient registry) {
+    this.idPrefix = instanceId + "-" + startedAtMs + "-";
+    this.routedCodec = new AvroRecordCodec<>(RoutedRequest.class, registry);
+    this.decisionCodec = new AvroRecordCodec<>(RoutingDecision.class, registry);
+  }
+
+  /**
+   * @param chosen index into {@code engines} of the chosen engine, or {@link Router#SHED}
+   * @param trace the router's trace of this decision, or null when it keeps none
+   * @param policy the router's name, as the records name the policy
+   * @param decidedAtMs when (epoch ms)
+   * @param snapshotAgeMs age of the trainer snapshot the engines' loads came from (ms), -1 for none
+   * @param latencyNanos how long the decision took (ns)
+   */
+  Decision decide(InferenceRequest request, int chosen, DecisionTrace trace,
+      List<? extends EngineView> engines, String policy, long decidedAtMs, long snapshotAgeMs,
+      long latencyNanos) {
+    String decisionId = idPrefix + (++sequence);
+    List<CandidateScore> candidates = new ArrayList<>(engines.size());
+    for (int k = 0; k < engines.size(); k++) {
+      String removedBy = trace == null ? null : trace.removedBy()[k];
+      double score = trace == null ? Double.NaN : trace.scores()[k];
+      // setters, not a builder: a builder deep-copies every default, per engine per request
+      CandidateScore candidate = new CandidateScore();
+      candidate.setEngineId(engines.get(k).engineId());
+      candidate.setFeasible(removedBy == null);
+      candidate.setFilteredBy(removedBy);
+      candidate.setScore(Double.isNaN(score) ? 0.0 : score);
+      candidate.setModelVersion(-1L);
+      candidates.add(candidate);
+    }
+    RoutingDecision.Builder audit = RoutingDecision.newBuilder()
+        .setDecisionId(decisionId)
+        .setRequestId(request.getRequestId())
+        .setPolicy(policy)
+        .setDecidedAtMs(decidedAtMs)
+        .setSnapshotAgeMs(snapshotAgeMs)
+        .setDecisionLatencyUs(latencyNanos / 1000)
+        .setCandidates(candidates);
+    if (chosen == Router.SHED) {
+      audit.setOutcome(DecisionOutcome.SHED)
+          .setReason(trace != null && trace.shedReason() != null
+              ? "no feasible engine: " + trace.shedReason()
+              : "predicted to miss its SLO on every engine");
+      return new Decision(null, audit.build());
+    }
+    String engineId = engines.get(chosen).engineId();
+    audit.setOutcome(DecisionOutcome.ROUTED).setChosenEngineId(engineId);
+    RoutedRequest routed = RoutedRequest.newBuilder()
+        .setEngineId(engineId)
+        .setDecisionId(decisionId)
+        .setRoutedAtMs(decidedAtMs)
+        .setPolicy(policy)
+        .setRequest(request)
+        .build();
+    return new Decision(routed, audit.build());
+  }
+
+  /**
+   * Appends the decision's records to a transaction's output: the routed request keyed by its
+   * engine, then the audit record keyed by the request id.
+   */
+  void appendTo(List<ProducerRecord<String, byte[]>> out, Decision decision) {
+    if (decision.routed() != null) {
+      out.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), decision.routed().getEngineId(),
+          routedCodec.encode(Topics.REQUESTS_ROUTED.name() + "-value", decision.routed())));
+    }
+    out.add(new ProducerRecord<>(Topics.ROUTING_DECISIONS.name(), decision.audit().getRequestId(),
+        decisionCodec.encode(Topics.ROUTING_DECISIONS.name() + "-value", decision.audit())));
+  }
+}

@@ -1,0 +1,96 @@
+package io.synergysched.router;
+
+import static io.synergysched.router.HandBuiltRecords.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.synergysched.core.routing.DecisionTrace;
+import io.synergysched.core.routing.Router;
+import io.synergysched.schemas.CandidateScore;
+import io.synergysched.schemas.DecisionOutcome;
+import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.RoutedRequest;
+import io.synergysched.schemas.RoutingDecision;
+import io.synergysched.schemas.Topics;
+import io.synergysched.schemas.serde.AvroRecordCodec;
+import io.synergysched.schemas.serde.SchemaRegistryClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class DecisionRecordsTest {
+
+  private static final SchemaRegistryClient NO_REGISTRY = null;
+  private static final long STARTED_AT = 1_700_000_000_000L;
+
+  private final DecisionRecords records = new DecisionRecords("r1", STARTED_AT, NO_REGISTRY);
+  private final List<LiveEngine> engines = List.of(new LiveEngine("e0"), new LiveEngine("e1"));
+  private final InferenceRequest request = InferenceRequest.newBuilder()
+      .setRequestId("req-1").setArrivalTimeMs(NOW).setPromptTokens(100).setMaxOutputTokens(20)
+      .setSloTtftMs(2_000).setSloTpotMs(200).build();
+
+  @Test
+  void shouldWriteTheRoutedRequestAndEveryCandidateWhenTheRouterChoseAnEngine() {
+    DecisionTrace trace =
+        new DecisionTrace(new String[] {null, "slo-feasibility"}, new double[] {0.8, Double.NaN}, null);
+
+    DecisionRecords.Decision d = records.decide(request, 0, trace, engines, "prism", NOW, 250, 42_000);
+
+    assertThat(d.routed().getEngineId()).isEqualTo("e0");
+    assertThat(d.routed().getDecisionId()).isEqualTo("r1-" + STARTED_AT + "-1");
+    assertThat(d.routed().getRoutedAtMs()).isEqualTo(NOW);
+    assertThat(d.routed().getPolicy()).isEqualTo("prism");
+    assertThat(d.routed().getRequest()).isEqualTo(request);
+    RoutingDecision audit = d.audit();
+    assertThat(audit.getDecisionId()).isEqualTo(d.routed().getDecisionId());
+    assertThat(audit.getOutcome()).isEqualTo(DecisionOutcome.ROUTED);
+    assertThat(audit.getChosenEngineId()).isEqualTo("e0");
+    assertThat(audit.getReason()).isNull();
+    assertThat(audit.getSnapshotAgeMs()).isEqualTo(250);
+    assertThat(audit.getDecisionLatencyUs()).isEqualTo(42);
+    assertThat(audit.getCandidates())
+        .extracting(CandidateScore::getEngineId, CandidateScore::getFeasible,
+            CandidateScore::getFilteredBy, CandidateScore::getScore, CandidateScore::getModelVersion)
+        .containsExactly(
+            tuple("e0", true, null, 0.8, -1L),
+            tuple("e1", false, "slo-feasibility", 0.0, -1L));
+  }
+
+  @Test
+  void shouldShedWithWhatLeftNoCandidateWhenTheRouterShed() {
+    DecisionTrace trace = new DecisionTrace(
+        new String[] {"slo-feasibility", "unavailable"}, new double[] {Double.NaN, Double.NaN},
+        "slo-feasibility");
+
+    DecisionRecords.Decision traced = records.decide(request, Router.SHED, trace, engines, "prism", NOW, -1, 0);
+    DecisionRecords.Decision untraced = records.decide(request, Router.SHED, null, engines, "round-robin", NOW, -1, 0);
+
+    assertThat(traced.routed()).isNull();
+    assertThat(traced.audit().getOutcome()).isEqualTo(DecisionOutcome.SHED);
+    assertThat(traced.audit().getReason()).isEqualTo("no feasible engine: slo-feasibility");
+    assertThat(untraced.audit().getReason()).isEqualTo("predicted to miss its SLO on every engine");
+    assertThat(untraced.audit().getCandidates()).extracting(CandidateScore::getFeasible)
+        .as("without a trace no engine is marked removed").containsExactly(true, true);
+    assertThat(untraced.audit().getDecisionId()).isEqualTo("r1-" + STARTED_AT + "-2");
+  }
+
+  @Test
+  void shouldAppendTheRoutedRecordBeforeTheAuditWhenBothAreWritten() {
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    DecisionRecords.Decision routed = records.decide(request, 1, null, engines, "prism", NOW, -1, 0);
+    DecisionRecords.Decision shed = records.decide(request, Router.SHED, null, engines, "prism", NOW, -1, 0);
+
+    records.appendTo(out, routed);
+    records.appendTo(out, shed);
+
+    assertThat(out).extracting(ProducerRecord::topic, ProducerRecord::key).containsExactly(
+        tuple(Topics.REQUESTS_ROUTED.name(), "e1"),
+        tuple(Topics.ROUTING_DECISIONS.name(), "req-1"),
+        tuple(Topics.ROUTING_DECISIONS.name(), "req-1"));
+    var routedCodec = new AvroRecordCodec<>(RoutedRequest.class, NO_REGISTRY);
+    var decisionCodec = new AvroRecordCodec<>(RoutingDecision.class, NO_REGISTRY);
+    assertThat(routedCodec.decode("t", 0, 0, out.get(0).value())).isEqualTo(routed.routed());
+    assertThat(decisionCodec.decode("t", 0, 1, out.get(2).value())).isEqualTo(shed.audit());
+  }
+}

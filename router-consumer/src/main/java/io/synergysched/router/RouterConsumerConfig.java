@@ -8,7 +8,6 @@ import io.synergysched.runtime.config.Secrets;
 import io.synergysched.schemas.serde.AvroSerdeConfig;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -72,9 +71,6 @@ public record RouterConsumerConfig(
 
   /** Every key a router-consumer reads (besides {@code kafka.*}): its own and {@link HttpAccess}'s. */
   public static final Settings ALL_SETTINGS = SETTINGS.and(HttpAccess.SETTINGS);
-
-  /** The keys of {@link #ALL_SETTINGS}, for the config loader ({@code RouterConsumerMain}). */
-  public static final List<String> KEYS = ALL_SETTINGS.keys();
 
   // The keys as text, for code that writes settings.
   public static final String BOOTSTRAP_SERVERS = KafkaClientSettings.BOOTSTRAP_SERVERS.key();

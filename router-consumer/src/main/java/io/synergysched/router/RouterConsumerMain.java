@@ -21,7 +21,7 @@ public final class RouterConsumerMain {
     RouterConsumerConfig config;
     try {
       config = RouterConsumerConfig.fromSettings(
-          ConfigLoader.fromCommandLine(args, System.getenv(), RouterConsumerConfig.KEYS));
+          ConfigLoader.fromCommandLine(args, System.getenv(), RouterConsumerConfig.ALL_SETTINGS.keys()));
     } catch (IllegalArgumentException e) {
       System.err.println("router-consumer: " + e.getMessage());
       System.exit(2);

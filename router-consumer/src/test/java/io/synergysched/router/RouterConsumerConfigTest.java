@@ -56,6 +56,6 @@ class RouterConsumerConfigTest {
     assertThat(config.engineTimeout()).isEqualTo(java.time.Duration.ofSeconds(3));
     assertThat(config.metricsPort()).isEqualTo(-1);
     assertThat(config.schemaRegistryUrl()).isNull();
-    assertThat(RouterConsumerConfig.KEYS).contains("synergy.router.snapshot.ms", "synergy.http.token");
+    assertThat(RouterConsumerConfig.ALL_SETTINGS.keys()).contains("synergy.router.snapshot.ms", "synergy.http.token");
   }
 }

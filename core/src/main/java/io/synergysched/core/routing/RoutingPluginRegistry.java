@@ -1,6 +1,7 @@
 package io.synergysched.core.routing;
 
 import io.synergysched.core.routing.baseline.CandidateSampleFilter;
+import io.synergysched.core.routing.baseline.DynamoKvPicker;
 import io.synergysched.core.routing.baseline.KvCacheUtilizationScorer;
 import io.synergysched.core.routing.baseline.LeastRequestScorer;
 import io.synergysched.core.routing.baseline.LlumnixFreenessScorer;
@@ -13,6 +14,7 @@ import io.synergysched.core.routing.baseline.QueueScorer;
 import io.synergysched.core.routing.baseline.RandomPicker;
 import io.synergysched.core.routing.baseline.RoundRobinPicker;
 import io.synergysched.core.routing.baseline.SessionAffinityPicker;
+import io.synergysched.core.routing.baseline.SglangCacheAwarePicker;
 import io.synergysched.core.routing.prism.DecodeInterferenceScorer;
 import io.synergysched.core.routing.prism.FastEngineReserveScorer;
 import io.synergysched.core.routing.prism.KvHeadroomScorer;
@@ -72,6 +74,8 @@ public final class RoutingPluginRegistry {
     register(Kind.PICKER, RoundRobinPicker.TYPE, RoundRobinPicker.PARAMETERS, c -> new RoundRobinPicker());
     register(Kind.PICKER, PowerOfTwoPicker.TYPE, PowerOfTwoPicker.PARAMETERS, PowerOfTwoPicker::new);
     register(Kind.PICKER, SessionAffinityPicker.TYPE, SessionAffinityPicker.PARAMETERS, SessionAffinityPicker::new);
+    register(Kind.PICKER, DynamoKvPicker.TYPE, DynamoKvPicker.PARAMETERS, DynamoKvPicker::new);
+    register(Kind.PICKER, SglangCacheAwarePicker.TYPE, SglangCacheAwarePicker.PARAMETERS, SglangCacheAwarePicker::new);
 
     register(Kind.SHARED_COMPONENT, ModelForecaster.TYPE, ModelForecasterParameters.ALL, ModelForecaster::new);
   }

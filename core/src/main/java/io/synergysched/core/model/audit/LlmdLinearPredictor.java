@@ -21,10 +21,11 @@ import io.synergysched.core.telemetry.StepObservation;
  * </ul>
  *
  * <p>Features are standardized with the running mean and variance and fitted by ridge regression
- * ({@code alpha = 1}, a stand-in for the evidence-tuned prior of BayesianRidge, which is nearly flat
- * at these sample sizes; {@link StandardizedRidgeRegression}). No forgetting, as llm-d keeps bounded but unaged sample buckets. llm-d
- * retrains on an interval (30 min by default) after at least 10 samples; here it refits before every
- * prediction once 10 samples exist, which can only help it. Before that it predicts the mean.
+ * ({@code alpha = 1}, a stand-in for the evidence-tuned prior of BayesianRidge, which is nearly
+ * flat at these sample sizes; {@link StandardizedRidgeRegression}). No forgetting, as llm-d keeps
+ * bounded but unaged sample buckets. llm-d retrains on an interval (30 min by default) after at
+ * least 10 samples; here it refits before every prediction once 10 samples exist, which can only
+ * help it. Before that it predicts the mean.
  */
 public final class LlmdLinearPredictor implements StepLatencyPredictor {
 

@@ -3,8 +3,12 @@ package io.synergysched.core.routing;
 import io.synergysched.core.routing.baseline.CandidateSampleFilter;
 import io.synergysched.core.routing.baseline.DynamoKvPicker;
 import io.synergysched.core.routing.baseline.KvCacheUtilizationScorer;
+import io.synergysched.core.routing.baseline.LatencyHeadroomScorer;
 import io.synergysched.core.routing.baseline.LeastRequestScorer;
+import io.synergysched.core.routing.baseline.LlmdLatencyPredictor;
 import io.synergysched.core.routing.baseline.LlumnixFreenessScorer;
+import io.synergysched.core.routing.baseline.LlumnixInstanceStatus;
+import io.synergysched.core.routing.baseline.LlumnixPredictedTtftScorer;
 import io.synergysched.core.routing.baseline.LlumnixTtftFilter;
 import io.synergysched.core.routing.baseline.LocalInFlightScorer;
 import io.synergysched.core.routing.baseline.MaxScorePicker;
@@ -15,6 +19,8 @@ import io.synergysched.core.routing.baseline.RandomPicker;
 import io.synergysched.core.routing.baseline.RoundRobinPicker;
 import io.synergysched.core.routing.baseline.SessionAffinityPicker;
 import io.synergysched.core.routing.baseline.SglangCacheAwarePicker;
+import io.synergysched.core.routing.baseline.SloHeadroomTierFilter;
+import io.synergysched.core.routing.baseline.WeightedRandomPicker;
 import io.synergysched.core.routing.prism.DecodeInterferenceScorer;
 import io.synergysched.core.routing.prism.FastEngineReserveScorer;
 import io.synergysched.core.routing.prism.KvHeadroomScorer;
@@ -51,6 +57,7 @@ public final class RoutingPluginRegistry {
   static {
     register(Kind.FILTER, SloFeasibilityFilter.TYPE, SloFeasibilityFilter.PARAMETERS, SloFeasibilityFilter::new);
     register(Kind.FILTER, LlumnixTtftFilter.TYPE, LlumnixTtftFilter.PARAMETERS, LlumnixTtftFilter::new);
+    register(Kind.FILTER, SloHeadroomTierFilter.TYPE, SloHeadroomTierFilter.PARAMETERS, SloHeadroomTierFilter::new);
     register(Kind.FILTER, CandidateSampleFilter.TYPE, CandidateSampleFilter.PARAMETERS, CandidateSampleFilter::new);
 
     register(Kind.SCORER, QueueScorer.TYPE, QueueScorer.PARAMETERS, c -> new QueueScorer());
@@ -59,8 +66,10 @@ public final class RoutingPluginRegistry {
     register(Kind.SCORER, LeastRequestScorer.TYPE, LeastRequestScorer.PARAMETERS, c -> new LeastRequestScorer());
     register(Kind.SCORER, LocalInFlightScorer.TYPE, LocalInFlightScorer.PARAMETERS, c -> new LocalInFlightScorer());
     register(Kind.SCORER, PrefixCacheScorer.TYPE, PrefixCacheScorer.PARAMETERS, PrefixCacheScorer::new);
-    register(Kind.SCORER, LlumnixFreenessScorer.TYPE, LlumnixFreenessScorer.PARAMETERS,
-        c -> new LlumnixFreenessScorer());
+    register(Kind.SCORER, LlumnixFreenessScorer.TYPE, LlumnixFreenessScorer.PARAMETERS, LlumnixFreenessScorer::new);
+    register(Kind.SCORER, LlumnixPredictedTtftScorer.TYPE, LlumnixPredictedTtftScorer.PARAMETERS,
+        LlumnixPredictedTtftScorer::new);
+    register(Kind.SCORER, LatencyHeadroomScorer.TYPE, LatencyHeadroomScorer.PARAMETERS, LatencyHeadroomScorer::new);
     register(Kind.SCORER, SloHeadroomScorer.TYPE, SloHeadroomScorer.PARAMETERS, SloHeadroomScorer::new);
     register(Kind.SCORER, DecodeInterferenceScorer.TYPE, DecodeInterferenceScorer.PARAMETERS,
         DecodeInterferenceScorer::new);
@@ -76,8 +85,13 @@ public final class RoutingPluginRegistry {
     register(Kind.PICKER, SessionAffinityPicker.TYPE, SessionAffinityPicker.PARAMETERS, SessionAffinityPicker::new);
     register(Kind.PICKER, DynamoKvPicker.TYPE, DynamoKvPicker.PARAMETERS, DynamoKvPicker::new);
     register(Kind.PICKER, SglangCacheAwarePicker.TYPE, SglangCacheAwarePicker.PARAMETERS, SglangCacheAwarePicker::new);
+    register(Kind.PICKER, WeightedRandomPicker.TYPE, WeightedRandomPicker.PARAMETERS, WeightedRandomPicker::new);
 
     register(Kind.SHARED_COMPONENT, ModelForecaster.TYPE, ModelForecasterParameters.ALL, ModelForecaster::new);
+    register(Kind.SHARED_COMPONENT, LlmdLatencyPredictor.TYPE, LlmdLatencyPredictor.PARAMETERS,
+        LlmdLatencyPredictor::new);
+    register(Kind.SHARED_COMPONENT, LlumnixInstanceStatus.TYPE, LlumnixInstanceStatus.PARAMETERS,
+        LlumnixInstanceStatus::new);
   }
 
   private RoutingPluginRegistry() {}

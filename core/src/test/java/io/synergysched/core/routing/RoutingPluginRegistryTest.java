@@ -66,7 +66,7 @@ class RoutingPluginRegistryTest {
   @Test
   void shouldDeclareEverySharedComponentWhenRegistered() {
     assertThat(RoutingPluginRegistry.types(RoutingPluginRegistry.Kind.SHARED_COMPONENT))
-        .containsExactly("prism-forecaster");
+        .containsExactly("llmd-latency-predictor", "llumnix-instance-status", "prism-forecaster");
     RoutingPlugin forecaster = RoutingPluginRegistry.create(new PluginContext(profile(), "prism-forecaster", Map.of()));
     assertThat(forecaster.type()).isEqualTo("prism-forecaster");
   }

@@ -65,7 +65,7 @@ class RoutingProfileTest {
   @Test
   void shouldBuildEveryBuiltInRouterWhenAskedByName() {
     for (String name : new String[] {"round-robin", "random", "least-request", "least-request-local", "least-kv",
-        "queue-depth", "power-of-two", "session-affinity", "llm-d-default", "llumnix-ttft", "prism"}) {
+        "queue-depth", "power-of-two", "session-affinity", "llm-d-default", "llm-d-predicted-latency", "llumnix", "llumnix-ttft", "prism"}) {
       assertEquals(name, RouterRegistry.create(name).name());
     }
     assertThrows(IllegalArgumentException.class, () -> RouterRegistry.create("nope"));

@@ -650,7 +650,8 @@ public final class RouterConsumer implements AutoCloseable {
         .setDecisionLatencyUs(latencyNanos / 1000)
         .setCandidates(candidates);
     String topicKey = request.getRequestId();
-    if (chosen == Router.SHED) {
+    // This consumer keeps no held queue: a request the router holds (Router.HOLD) is shed here.
+    if (chosen == Router.SHED || chosen == Router.HOLD) {
       shed.incrementAndGet();
       decision.setOutcome(DecisionOutcome.SHED)
           .setReason(trace != null && trace.shedReason() != null

@@ -136,14 +136,9 @@ public enum Regime {
       }
     });
     kept.putAll(ruleParams);
-    Set<String> inherited = new HashSet<>(profile.inheritedParams());
-    inherited.retainAll(kept.keySet());
-    // Parameters brought in from the admission source count as inherited: they are PRISM's, not this profile's.
-    for (String key : kept.keySet()) {
-      if (!profile.params().containsKey(key) && !ruleParams.containsKey(key)) {
-        inherited.add(key);
-      }
-    }
+    // Every key counts as inherited: the profile was checked as written, and a parameter of a
+    // component only the replaced rule used (its latency predictor) is left unused, not an error.
+    Set<String> inherited = new HashSet<>(kept.keySet());
     return new RoutingProfile(profile.name(), filters, profile.scorers(), profile.picker(), admission, kept,
         inherited);
   }

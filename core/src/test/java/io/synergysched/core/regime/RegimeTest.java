@@ -31,6 +31,13 @@ class RegimeTest {
       "profile.holding.llumnix-slo-hold.timeout-ms", "3000",
       "profile.holding.llumnix-ttft-feasibility.token-budget", "4096")).get("holding");
 
+  /** A profile whose admission rule alone reads a shared component with a parameter set. */
+  private static final RoutingProfile PREDICTING = RoutingProfile.parseAll(props(
+      "profile.predicting.scorers", "queue:1",
+      "profile.predicting.picker", "max-score",
+      "profile.predicting.admission", "latency-slo-admitter",
+      "profile.predicting.profiled-latency-predictor.token-budget", "4096")).get("predicting");
+
   private static Properties props(String... kv) {
     Properties p = new Properties();
     for (int i = 0; i < kv.length; i += 2) {
@@ -62,7 +69,9 @@ class RegimeTest {
         arguments("placement only: PRISM admits everything", PRISM, Regime.PLACEMENT_ONLY, PRISM.filters(), "none",
             PRISM.params()),
         arguments("placement only: no hold, the rule's parameters dropped", HOLDING, Regime.PLACEMENT_ONLY,
-            List.of("llumnix-ttft-feasibility"), "none", Map.of("llumnix-ttft-feasibility.token-budget", "4096")));
+            List.of("llumnix-ttft-feasibility"), "none", Map.of("llumnix-ttft-feasibility.token-budget", "4096")),
+        arguments("placement only: the predictor only the replaced admitter read is left unused", PREDICTING,
+            Regime.PLACEMENT_ONLY, List.of(), "none", Map.of("profiled-latency-predictor.token-budget", "4096")));
   }
 
   private static Map<String, String> withFilterKey(Map<String, String> params) {

@@ -1,5 +1,11 @@
 package io.synergysched.core.routing;
 
+import io.synergysched.core.routing.admission.AdmitAllRule;
+import io.synergysched.core.routing.admission.LatencySloAdmitter;
+import io.synergysched.core.routing.admission.LlumnixSloHoldRule;
+import io.synergysched.core.routing.admission.NoFeasibleEngineRule;
+import io.synergysched.core.routing.admission.ProfiledLatencyPredictor;
+import io.synergysched.core.routing.admission.QueueThresholdRule;
 import io.synergysched.core.routing.baseline.CandidateSampleFilter;
 import io.synergysched.core.routing.baseline.DynamoKvPicker;
 import io.synergysched.core.routing.baseline.KvCacheUtilizationScorer;
@@ -37,15 +43,17 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Filters, scorers, pickers and the components they share, by kebab-case type: one line registers
- * a type with the parameters it declares. Types are unique across kinds, so a parameter key
- * {@code profile.NAME.TYPE.KEY} names one declaration. Thread-safe (immutable).
+ * Filters, scorers, pickers, admission rules and the components they share, by kebab-case type:
+ * one line registers a type with the parameters it declares. Types are unique across kinds, so a
+ * parameter key {@code profile.NAME.TYPE.KEY} names one declaration. Thread-safe (immutable).
  */
 public final class RoutingPluginRegistry {
 
   /** What a registered type is. */
   public enum Kind {
     FILTER, SCORER, PICKER,
+    /** A profile's {@code admission}: whether a request is routed, shed or held. */
+    ADMISSION,
     /** Created by the plugins that share it ({@link PluginContext#shared}), never named in a profile. */
     SHARED_COMPONENT
   }
@@ -87,11 +95,19 @@ public final class RoutingPluginRegistry {
     register(Kind.PICKER, SglangCacheAwarePicker.TYPE, SglangCacheAwarePicker.PARAMETERS, SglangCacheAwarePicker::new);
     register(Kind.PICKER, WeightedRandomPicker.TYPE, WeightedRandomPicker.PARAMETERS, WeightedRandomPicker::new);
 
+    register(Kind.ADMISSION, AdmitAllRule.TYPE, AdmitAllRule.PARAMETERS, c -> new AdmitAllRule());
+    register(Kind.ADMISSION, NoFeasibleEngineRule.TYPE, NoFeasibleEngineRule.PARAMETERS, NoFeasibleEngineRule::new);
+    register(Kind.ADMISSION, LatencySloAdmitter.TYPE, LatencySloAdmitter.PARAMETERS, LatencySloAdmitter::new);
+    register(Kind.ADMISSION, QueueThresholdRule.TYPE, QueueThresholdRule.PARAMETERS, QueueThresholdRule::new);
+    register(Kind.ADMISSION, LlumnixSloHoldRule.TYPE, LlumnixSloHoldRule.PARAMETERS, LlumnixSloHoldRule::new);
+
     register(Kind.SHARED_COMPONENT, ModelForecaster.TYPE, ModelForecasterParameters.ALL, ModelForecaster::new);
     register(Kind.SHARED_COMPONENT, LlmdLatencyPredictor.TYPE, LlmdLatencyPredictor.PARAMETERS,
         LlmdLatencyPredictor::new);
     register(Kind.SHARED_COMPONENT, LlumnixInstanceStatus.TYPE, LlumnixInstanceStatus.PARAMETERS,
         LlumnixInstanceStatus::new);
+    register(Kind.SHARED_COMPONENT, ProfiledLatencyPredictor.TYPE, ProfiledLatencyPredictor.PARAMETERS,
+        ProfiledLatencyPredictor::new);
   }
 
   private RoutingPluginRegistry() {}
@@ -149,6 +165,10 @@ public final class RoutingPluginRegistry {
 
   static CandidatePicker picker(String type, PluginContext context) {
     return create(Kind.PICKER, CandidatePicker.class, type, context);
+  }
+
+  static AdmissionRule admission(String type, PluginContext context) {
+    return create(Kind.ADMISSION, AdmissionRule.class, type, context);
   }
 
   private static <T> T create(Kind kind, Class<T> api, String type, PluginContext context) {

@@ -1,11 +1,12 @@
 package io.synergysched.core.routing.baseline;
 
 import io.synergysched.core.model.audit.StandardizedRidgeRegression;
+import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.routing.LatencyPredictor;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.PluginParameters;
 import io.synergysched.core.routing.RoutedPrefixIndex;
 import io.synergysched.core.routing.Router;
-import io.synergysched.core.routing.RoutingPlugin;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.setting.Setting;
 import io.synergysched.core.setting.Settings;
@@ -61,7 +62,7 @@ import java.util.TreeMap;
  *
  * <p>Single-threaded, like the router that owns it. Engine indices are the router's.
  */
-public final class LlmdLatencyPredictor implements RoutingPlugin, LlmdLatencyForecast {
+public final class LlmdLatencyPredictor implements LatencyPredictor, LlmdLatencyForecast {
 
   public static final String TYPE = "llmd-latency-predictor";
 
@@ -214,6 +215,17 @@ public final class LlmdLatencyPredictor implements RoutingPlugin, LlmdLatencyFor
   @Override
   public boolean observesEngines() {
     return true;
+  }
+
+  /** {@link LatencyPredictor}'s view (for {@code latency-slo-admitter}): the same prediction. */
+  @Override
+  public double ttftMs(RoutingRequest request, List<? extends EngineView> engines, int engineIndex) {
+    return predictedTtftMs(request, engineIndex);
+  }
+
+  @Override
+  public double tpotMs(RoutingRequest request, List<? extends EngineView> engines, int engineIndex) {
+    return predictedTpotMs(request, engineIndex);
   }
 
   @Override

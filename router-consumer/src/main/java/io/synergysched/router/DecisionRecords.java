@@ -43,7 +43,9 @@ final class DecisionRecords {
   }
 
   /**
-   * @param chosen index into {@code engines} of the chosen engine, or {@link Router#SHED}
+   * @param chosen index into {@code engines} of the chosen engine, {@link Router#SHED}, or
+   *     {@link Router#HOLD} (this consumer keeps no held queue: a held request is shed, its reason
+   *     saying so)
    * @param trace the router's trace of this decision, or null when it keeps none
    * @param policy the router's name, as the records name the policy
    * @param decidedAtMs when (epoch ms)
@@ -75,11 +77,12 @@ final class DecisionRecords {
         .setSnapshotAgeMs(snapshotAgeMs)
         .setDecisionLatencyUs(latencyNanos / 1000)
         .setCandidates(candidates);
-    if (chosen == Router.SHED) {
+    if (chosen == Router.SHED || chosen == Router.HOLD) {
+      String why = trace != null && trace.shedReason() != null
+          ? "no feasible engine: " + trace.shedReason()
+          : "predicted to miss its SLO on every engine";
       audit.setOutcome(DecisionOutcome.SHED)
-          .setReason(trace != null && trace.shedReason() != null
-              ? "no feasible engine: " + trace.shedReason()
-              : "predicted to miss its SLO on every engine");
+          .setReason(chosen == Router.HOLD ? "held, and this router keeps no held queue: " + why : why);
       return new Decision(null, audit.build());
     }
     String engineId = engines.get(chosen).engineId();

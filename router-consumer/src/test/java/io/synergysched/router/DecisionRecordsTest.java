@@ -33,7 +33,7 @@ class DecisionRecordsTest {
   @Test
   void shouldWriteTheRoutedRequestAndEveryCandidateWhenTheRouterChoseAnEngine() {
     DecisionTrace trace =
-        new DecisionTrace(new String[] {null, "slo-feasibility"}, new double[] {0.8, Double.NaN}, null);
+        new DecisionTrace(new String[] {null, "slo-feasibility"}, new double[] {0.8, Double.NaN}, null, Double.NaN);
 
     DecisionRecords.Decision d = records.decide(request, 0, trace, engines, "prism", NOW, 250, 42_000);
 
@@ -58,10 +58,23 @@ class DecisionRecordsTest {
   }
 
   @Test
+  void shouldShedAHeldRequestSayingSoWhenTheRouterHeldIt() {
+    DecisionTrace trace = new DecisionTrace(new String[] {"llumnix-ttft-feasibility", "llumnix-ttft-feasibility"},
+        new double[] {Double.NaN, Double.NaN}, "llumnix-ttft-feasibility", NOW + 1_000);
+
+    DecisionRecords.Decision held = records.decide(request, Router.HOLD, trace, engines, "llumnix", NOW, -1, 0);
+
+    assertThat(held.routed()).isNull();
+    assertThat(held.audit().getOutcome()).isEqualTo(DecisionOutcome.SHED);
+    assertThat(held.audit().getReason())
+        .isEqualTo("held, and this router keeps no held queue: no feasible engine: llumnix-ttft-feasibility");
+  }
+
+  @Test
   void shouldShedWithWhatLeftNoCandidateWhenTheRouterShed() {
     DecisionTrace trace = new DecisionTrace(
         new String[] {"slo-feasibility", "unavailable"}, new double[] {Double.NaN, Double.NaN},
-        "slo-feasibility");
+        "slo-feasibility", Double.NaN);
 
     DecisionRecords.Decision traced = records.decide(request, Router.SHED, trace, engines, "prism", NOW, -1, 0);
     DecisionRecords.Decision untraced = records.decide(request, Router.SHED, null, engines, "round-robin", NOW, -1, 0);

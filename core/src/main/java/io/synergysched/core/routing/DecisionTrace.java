@@ -7,6 +7,8 @@ package io.synergysched.core.routing;
  *     candidates ({@code unavailable}, or a filter's type such as {@code slo-feasibility}), or null
  *     when it stayed a candidate
  * @param scores per engine index: its weighted total score, NaN when it was removed or no scorer ran
- * @param shedReason the type of what left no candidate when the request was shed, else null
+ * @param shedReason why the request was shed or held (the type of the filter that left no candidate,
+ *     {@code unavailable}, or the admission rule's own reason, which starts with its type), else null
+ * @param holdUntilMs when the request was held, when it is to be offered again (ms); NaN otherwise
  */
-public record DecisionTrace(String[] removedBy, double[] scores, String shedReason) {}
+public record DecisionTrace(String[] removedBy, double[] scores, String shedReason, double holdUntilMs) {}

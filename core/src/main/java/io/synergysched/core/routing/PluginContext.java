@@ -3,7 +3,10 @@ package io.synergysched.core.routing;
 import io.synergysched.core.setting.Setting;
 import io.synergysched.core.setting.Settings;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,8 @@ public final class PluginContext {
   private static final class Assembly {
     final RoutingProfile profile;
     final Map<Class<?>, Object> shared;
+    /** Registered shared components by type, so two APIs of one component reach one instance. */
+    final Map<String, Object> sharedByType = new HashMap<>();
     /** Parameter values by full key, {@code profile.NAME.TYPE.KEY}. */
     final Map<String, String> byFullKey = new TreeMap<>();
     /** Types (plugins and shared components) some plugin of the router uses. */
@@ -100,14 +105,20 @@ public final class PluginContext {
    * The shared component of registered type {@code componentType} (kind
    * {@link RoutingPluginRegistry.Kind#SHARED_COMPONENT}) under the API {@code api}, created on
    * first use from its own parameters ({@code profile.NAME.COMPONENT-TYPE.KEY}) unless the host
-   * supplied one. A shared component gets the router's callbacks once, before the plugins that use
-   * it; plugins must not forward callbacks to it.
+   * supplied one. A component asked for under two APIs it implements (llm-d's predictor is both
+   * its own forecast and a {@link LatencyPredictor}) is one instance. A shared component gets the
+   * router's callbacks once, before the plugins that use it; plugins must not forward callbacks to
+   * it.
    */
   public <T> T shared(Class<T> api, String componentType) {
     PluginContext own = forComponent(componentType);
     Object existing = assembly.shared.get(api);
     if (existing == null) {
-      existing = RoutingPluginRegistry.create(own);
+      existing = assembly.sharedByType.get(componentType);
+      if (existing == null) {
+        existing = RoutingPluginRegistry.create(own);
+        assembly.sharedByType.put(componentType, existing);
+      }
       assembly.shared.put(api, existing);
     }
     return api.cast(existing);
@@ -126,8 +137,9 @@ public final class PluginContext {
   /** Shared components that want the router's callbacks, in creation order. */
   List<RoutingPlugin> sharedPlugins() {
     List<RoutingPlugin> out = new ArrayList<>();
+    Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Object o : assembly.shared.values()) {
-      if (o instanceof RoutingPlugin p) {
+      if (o instanceof RoutingPlugin p && seen.add(p)) {
         out.add(p);
       }
     }

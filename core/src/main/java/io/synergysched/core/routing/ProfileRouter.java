@@ -11,10 +11,12 @@ import java.util.function.Function;
 
 /**
  * The routing framework: a {@link RoutingProfile} run as a {@link Router}. Per request: all
- * engines are candidates; each filter narrows them (a filter that empties the set sheds the
- * request under {@code admission = shed}, else it is skipped for this request); each scorer
- * scores the survivors in [0, 1]; the weighted sums go to the picker. Every plugin is then told
- * the outcome. Allocation-free per decision once the scratch arrays have grown.
+ * available engines are candidates; each filter narrows them (when one empties the set, the
+ * profile's {@link AdmissionRule} sheds or holds the request, or has that filter skipped for it);
+ * the rule then admits, sheds or holds what the filters left; each scorer scores the survivors in
+ * [0, 1]; the weighted sums go to the picker.
+ * Every plugin is then told the outcome. Allocation-free per admitted decision once the scratch
+ * arrays have grown.
  */
 public final class ProfileRouter implements Router {
 
@@ -23,6 +25,7 @@ public final class ProfileRouter implements Router {
   private final List<CandidateScorer> scorers = new ArrayList<>();
   private final double[] weights;
   private final CandidatePicker picker;
+  private final AdmissionRule admission;
   private final RoutingPlugin[] plugins;
   private final boolean observes;
 
@@ -36,6 +39,7 @@ public final class ProfileRouter implements Router {
   private boolean tracing;
   private String[] removedBy;
   private DecisionTrace lastTrace;
+  private double holdUntilMs = Double.NaN;
 
   /**
    * Builds every plugin of {@code profile}, each from its own parameters.
@@ -56,6 +60,7 @@ public final class ProfileRouter implements Router {
       weights[i] = s.weight();
     }
     picker = RoutingPluginRegistry.picker(profile.picker(), context);
+    admission = RoutingPluginRegistry.admission(profile.admission(), context);
     if (!context.unusedKeys().isEmpty()) {
       throw new IllegalArgumentException("parameter(s) of no plugin this profile runs: "
           + context.unusedKeys().stream().sorted().toList());
@@ -64,6 +69,7 @@ public final class ProfileRouter implements Router {
     all.addAll(filters);
     all.addAll(scorers);
     all.add(picker);
+    all.add(admission);
     plugins = all.toArray(RoutingPlugin[]::new);
     boolean any = false;
     for (RoutingPlugin p : plugins) {
@@ -88,6 +94,7 @@ public final class ProfileRouter implements Router {
       scores = new double[n];
       totals = new double[n];
     }
+    holdUntilMs = Double.NaN;
     candidates.resetToAll(n);
     if (tracing) {
       removedBy = new String[n];
@@ -113,13 +120,16 @@ public final class ProfileRouter implements Router {
         markFiltered(beforeFilter, candidates, f);
       }
       if (candidates.size() == 0) {
-        if (profile.shedWhenEmpty()) {
-          trace(engines, null, f.type());
-          notifyRouted(request, SHED);
-          return SHED;
+        AdmissionDecision d = admission.whenNoCandidate(request, engines, f.type());
+        if (!d.admitted()) {
+          return refuse(request, engines, d);
         }
         beforeFilter.copyTo(candidates);
       }
+    }
+    AdmissionDecision d = admission.admit(request, engines, candidates);
+    if (!d.admitted()) {
+      return refuse(request, engines, d);
     }
     int m = candidates.size();
     for (int k = 0; k < m; k++) {
@@ -136,6 +146,24 @@ public final class ProfileRouter implements Router {
     trace(engines, totals, null);
     notifyRouted(request, chosen);
     return chosen;
+  }
+
+  /** Ends a decision the admission rule did not admit: shed, or held until the time it names. */
+  private int refuse(RoutingRequest request, List<? extends EngineView> engines, AdmissionDecision d) {
+    boolean hold = d.verdict() == AdmissionDecision.Verdict.HOLD;
+    if (hold && !(d.holdUntilMs() > request.arrivalTimeMs())) {
+      throw new IllegalStateException(admission.type() + " held request " + request.requestId() + " until "
+          + d.holdUntilMs() + ", not after its decision at " + request.arrivalTimeMs());
+    }
+    holdUntilMs = hold ? d.holdUntilMs() : Double.NaN;
+    trace(engines, null, d.reason());
+    notifyRouted(request, SHED);
+    return hold ? HOLD : SHED;
+  }
+
+  @Override
+  public double holdUntilMs() {
+    return holdUntilMs;
   }
 
   @Override
@@ -187,7 +215,7 @@ public final class ProfileRouter implements Router {
         engineScores[candidates.engineAt(k)] = candidateTotals[k];
       }
     }
-    lastTrace = new DecisionTrace(removed, engineScores, shed);
+    lastTrace = new DecisionTrace(removed, engineScores, shed, holdUntilMs);
   }
 
   private void notifyRouted(RoutingRequest request, int engine) {

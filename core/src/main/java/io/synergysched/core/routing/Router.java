@@ -17,15 +17,30 @@ public interface Router {
   /** Returned by {@link #route} to shed the request (admission control); it counts as an SLO miss. */
   int SHED = -1;
 
+  /**
+   * Returned by {@link #route} to hold the request: nothing is placed now, and the host offers it
+   * again, as a new decision, at {@link #holdUntilMs()} (Llumnix's gateway keeps retrying the
+   * scheduler this way). A host that cannot hold requests treats HOLD as {@link #SHED}.
+   */
+  int HOLD = -2;
+
   /** Registry name, kebab-case (e.g. {@code round-robin}). */
   String name();
 
   /**
    * @param engines every engine of the cluster, in a fixed order, never empty; views are valid
    *     only during this call
-   * @return index into {@code engines} of the chosen engine, or {@link #SHED}
+   * @return index into {@code engines} of the chosen engine, {@link #SHED} or {@link #HOLD}
    */
   int route(RoutingRequest request, List<? extends EngineView> engines);
+
+  /**
+   * After {@link #route} returned {@link #HOLD}: when to offer the request again, ms on the
+   * request's clock, later than that decision. NaN after any other outcome.
+   */
+  default double holdUntilMs() {
+    return Double.NaN;
+  }
 
   /**
    * Turns on recording of {@link #lastTrace()} for the decisions that follow. Off by default: the

@@ -6,8 +6,8 @@ import io.synergysched.core.telemetry.StepObservation;
 import java.util.function.Function;
 
 /**
- * A building block of a {@link ProfileRouter}: a filter, a scorer or a picker, registered in
- * {@link RoutingPluginRegistry} under a kebab-case {@link #type()}. One instance per router
+ * A building block of a {@link ProfileRouter}: a filter, a scorer, a picker or an admission rule,
+ * registered in {@link RoutingPluginRegistry} under a kebab-case {@link #type()}. One instance per router
  * instance; called from the router's single thread. The callbacks mirror {@link Router}'s and are
  * forwarded by the profile router to every plugin.
  */
@@ -21,7 +21,11 @@ public interface RoutingPlugin {
     return false;
   }
 
-  /** The decision is made: {@code engineIndex} was chosen for {@code request}, or {@link Router#SHED}. */
+  /**
+   * The decision is made: {@code engineIndex} was chosen for {@code request}, or it is
+   * {@link Router#SHED} when nothing was placed (the request was shed, or held: a held request
+   * comes back later as a new decision).
+   */
   default void onRouted(RoutingRequest request, int engineIndex) {}
 
   default void useEngineClassPriors(Function<String, StepLatencyPrior> priors) {}

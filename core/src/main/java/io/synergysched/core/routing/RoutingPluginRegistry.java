@@ -1,9 +1,20 @@
 package io.synergysched.core.routing;
 
+import io.synergysched.core.routing.admission.AdmitAllRule;
+import io.synergysched.core.routing.admission.LatencySloAdmitter;
+import io.synergysched.core.routing.admission.LlumnixSloHoldRule;
+import io.synergysched.core.routing.admission.NoFeasibleEngineRule;
+import io.synergysched.core.routing.admission.ProfiledLatencyPredictor;
+import io.synergysched.core.routing.admission.QueueThresholdRule;
 import io.synergysched.core.routing.baseline.CandidateSampleFilter;
+import io.synergysched.core.routing.baseline.DynamoKvPicker;
 import io.synergysched.core.routing.baseline.KvCacheUtilizationScorer;
+import io.synergysched.core.routing.baseline.LatencyHeadroomScorer;
 import io.synergysched.core.routing.baseline.LeastRequestScorer;
+import io.synergysched.core.routing.baseline.LlmdLatencyPredictor;
 import io.synergysched.core.routing.baseline.LlumnixFreenessScorer;
+import io.synergysched.core.routing.baseline.LlumnixInstanceStatus;
+import io.synergysched.core.routing.baseline.LlumnixPredictedTtftScorer;
 import io.synergysched.core.routing.baseline.LlumnixTtftFilter;
 import io.synergysched.core.routing.baseline.LocalInFlightScorer;
 import io.synergysched.core.routing.baseline.MaxScorePicker;
@@ -13,6 +24,9 @@ import io.synergysched.core.routing.baseline.QueueScorer;
 import io.synergysched.core.routing.baseline.RandomPicker;
 import io.synergysched.core.routing.baseline.RoundRobinPicker;
 import io.synergysched.core.routing.baseline.SessionAffinityPicker;
+import io.synergysched.core.routing.baseline.SglangCacheAwarePicker;
+import io.synergysched.core.routing.baseline.SloHeadroomTierFilter;
+import io.synergysched.core.routing.baseline.WeightedRandomPicker;
 import io.synergysched.core.routing.prism.DecodeInterferenceScorer;
 import io.synergysched.core.routing.prism.FastEngineReserveScorer;
 import io.synergysched.core.routing.prism.KvHeadroomScorer;
@@ -29,15 +43,17 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Filters, scorers, pickers and the components they share, by kebab-case type: one line registers
- * a type with the parameters it declares. Types are unique across kinds, so a parameter key
- * {@code profile.NAME.TYPE.KEY} names one declaration. Thread-safe (immutable).
+ * Filters, scorers, pickers, admission rules and the components they share, by kebab-case type:
+ * one line registers a type with the parameters it declares. Types are unique across kinds, so a
+ * parameter key {@code profile.NAME.TYPE.KEY} names one declaration. Thread-safe (immutable).
  */
 public final class RoutingPluginRegistry {
 
   /** What a registered type is. */
   public enum Kind {
     FILTER, SCORER, PICKER,
+    /** A profile's {@code admission}: whether a request is routed, shed or held. */
+    ADMISSION,
     /** Created by the plugins that share it ({@link PluginContext#shared}), never named in a profile. */
     SHARED_COMPONENT
   }
@@ -49,6 +65,7 @@ public final class RoutingPluginRegistry {
   static {
     register(Kind.FILTER, SloFeasibilityFilter.TYPE, SloFeasibilityFilter.PARAMETERS, SloFeasibilityFilter::new);
     register(Kind.FILTER, LlumnixTtftFilter.TYPE, LlumnixTtftFilter.PARAMETERS, LlumnixTtftFilter::new);
+    register(Kind.FILTER, SloHeadroomTierFilter.TYPE, SloHeadroomTierFilter.PARAMETERS, SloHeadroomTierFilter::new);
     register(Kind.FILTER, CandidateSampleFilter.TYPE, CandidateSampleFilter.PARAMETERS, CandidateSampleFilter::new);
 
     register(Kind.SCORER, QueueScorer.TYPE, QueueScorer.PARAMETERS, c -> new QueueScorer());
@@ -57,8 +74,10 @@ public final class RoutingPluginRegistry {
     register(Kind.SCORER, LeastRequestScorer.TYPE, LeastRequestScorer.PARAMETERS, c -> new LeastRequestScorer());
     register(Kind.SCORER, LocalInFlightScorer.TYPE, LocalInFlightScorer.PARAMETERS, c -> new LocalInFlightScorer());
     register(Kind.SCORER, PrefixCacheScorer.TYPE, PrefixCacheScorer.PARAMETERS, PrefixCacheScorer::new);
-    register(Kind.SCORER, LlumnixFreenessScorer.TYPE, LlumnixFreenessScorer.PARAMETERS,
-        c -> new LlumnixFreenessScorer());
+    register(Kind.SCORER, LlumnixFreenessScorer.TYPE, LlumnixFreenessScorer.PARAMETERS, LlumnixFreenessScorer::new);
+    register(Kind.SCORER, LlumnixPredictedTtftScorer.TYPE, LlumnixPredictedTtftScorer.PARAMETERS,
+        LlumnixPredictedTtftScorer::new);
+    register(Kind.SCORER, LatencyHeadroomScorer.TYPE, LatencyHeadroomScorer.PARAMETERS, LatencyHeadroomScorer::new);
     register(Kind.SCORER, SloHeadroomScorer.TYPE, SloHeadroomScorer.PARAMETERS, SloHeadroomScorer::new);
     register(Kind.SCORER, DecodeInterferenceScorer.TYPE, DecodeInterferenceScorer.PARAMETERS,
         DecodeInterferenceScorer::new);
@@ -72,8 +91,23 @@ public final class RoutingPluginRegistry {
     register(Kind.PICKER, RoundRobinPicker.TYPE, RoundRobinPicker.PARAMETERS, c -> new RoundRobinPicker());
     register(Kind.PICKER, PowerOfTwoPicker.TYPE, PowerOfTwoPicker.PARAMETERS, PowerOfTwoPicker::new);
     register(Kind.PICKER, SessionAffinityPicker.TYPE, SessionAffinityPicker.PARAMETERS, SessionAffinityPicker::new);
+    register(Kind.PICKER, DynamoKvPicker.TYPE, DynamoKvPicker.PARAMETERS, DynamoKvPicker::new);
+    register(Kind.PICKER, SglangCacheAwarePicker.TYPE, SglangCacheAwarePicker.PARAMETERS, SglangCacheAwarePicker::new);
+    register(Kind.PICKER, WeightedRandomPicker.TYPE, WeightedRandomPicker.PARAMETERS, WeightedRandomPicker::new);
+
+    register(Kind.ADMISSION, AdmitAllRule.TYPE, AdmitAllRule.PARAMETERS, c -> new AdmitAllRule());
+    register(Kind.ADMISSION, NoFeasibleEngineRule.TYPE, NoFeasibleEngineRule.PARAMETERS, NoFeasibleEngineRule::new);
+    register(Kind.ADMISSION, LatencySloAdmitter.TYPE, LatencySloAdmitter.PARAMETERS, LatencySloAdmitter::new);
+    register(Kind.ADMISSION, QueueThresholdRule.TYPE, QueueThresholdRule.PARAMETERS, QueueThresholdRule::new);
+    register(Kind.ADMISSION, LlumnixSloHoldRule.TYPE, LlumnixSloHoldRule.PARAMETERS, LlumnixSloHoldRule::new);
 
     register(Kind.SHARED_COMPONENT, ModelForecaster.TYPE, ModelForecasterParameters.ALL, ModelForecaster::new);
+    register(Kind.SHARED_COMPONENT, LlmdLatencyPredictor.TYPE, LlmdLatencyPredictor.PARAMETERS,
+        LlmdLatencyPredictor::new);
+    register(Kind.SHARED_COMPONENT, LlumnixInstanceStatus.TYPE, LlumnixInstanceStatus.PARAMETERS,
+        LlumnixInstanceStatus::new);
+    register(Kind.SHARED_COMPONENT, ProfiledLatencyPredictor.TYPE, ProfiledLatencyPredictor.PARAMETERS,
+        ProfiledLatencyPredictor::new);
   }
 
   private RoutingPluginRegistry() {}
@@ -131,6 +165,10 @@ public final class RoutingPluginRegistry {
 
   static CandidatePicker picker(String type, PluginContext context) {
     return create(Kind.PICKER, CandidatePicker.class, type, context);
+  }
+
+  static AdmissionRule admission(String type, PluginContext context) {
+    return create(Kind.ADMISSION, AdmissionRule.class, type, context);
   }
 
   private static <T> T create(Kind kind, Class<T> api, String type, PluginContext context) {

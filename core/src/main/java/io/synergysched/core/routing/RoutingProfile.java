@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * One routing policy as configuration: the filters, the weighted scorers and the picker it uses,
- * its admission rule and the parameters of its plugin instances. Immutable.
+ * its admission rule and the parameters of its plugin instances (the rule's among them). Immutable.
  *
  * <p>In properties form (keys under {@code profile.NAME.}):
  *
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * profile.llm-d-default.scorers = queue:2, kv-cache-utilization:2, prefix-cache:3
  * profile.llm-d-default.picker  = max-score
  * profile.prism.filters         = slo-feasibility
- * profile.prism.admission       = shed
+ * profile.prism.admission       = no-feasible-engine   (an admission rule type; shed is its alias)
  * profile.prism.slo-feasibility.ttft-margin = 0.9      (PLUGIN-TYPE.KEY: that plugin's parameter)
  * profile.prism-lens.extends    = prism                (everything of prism, then these keys)
  * </pre>
@@ -37,8 +37,8 @@ import java.util.regex.Pattern;
  * @param filters filter types in the order they run, possibly empty
  * @param scorers scorer types with weights &gt; 0, possibly empty (then every candidate totals 0)
  * @param picker picker type
- * @param shedWhenEmpty true: a request that the filters leave with no candidate is shed
- *     ({@code admission = shed}); false: the filter that emptied the set is ignored for it
+ * @param admission the admission rule's registered type ({@code none} when the profile names none;
+ *     the alias {@code shed} is read as {@code no-feasible-engine})
  * @param params plugin parameters by {@code TYPE.KEY} (without the {@code profile.NAME.} prefix)
  * @param inheritedParams the keys of {@code params} that came from the profile it extends
  */
@@ -47,17 +47,31 @@ public record RoutingProfile(
     List<String> filters,
     List<WeightedScorer> scorers,
     String picker,
-    boolean shedWhenEmpty,
+    String admission,
     Map<String, String> params,
     Set<String> inheritedParams) {
 
   /** A scorer type and its weight, &gt; 0. */
   public record WeightedScorer(String type, double weight) {}
 
+  /** The admission type of a profile that names none: admit everything. */
+  public static final String NO_ADMISSION = "none";
+
+  /** PRISM's rule, shed when the filters leave no candidate; {@link #SHED_ALIAS} names it too. */
+  public static final String NO_FEASIBLE_ENGINE = "no-feasible-engine";
+
+  /** What {@code admission = shed} meant before admission rules were plugins; still accepted. */
+  public static final String SHED_ALIAS = "shed";
+
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final Set<String> PROFILE_KEYS = Set.of("filters", "scorers", "picker", "admission");
 
   public RoutingProfile {
+    if (admission == null || !KEBAB.matcher(admission).matches()) {
+      throw new IllegalArgumentException("profile." + name + ".admission: an admission rule type, kebab-case, got '"
+          + admission + "'");
+    }
+    admission = SHED_ALIAS.equals(admission) ? NO_FEASIBLE_ENGINE : admission;
     filters = List.copyOf(filters);
     scorers = List.copyOf(scorers);
     params = Map.copyOf(params);
@@ -66,8 +80,17 @@ public record RoutingProfile(
 
   /** A profile that extends none. */
   public RoutingProfile(String name, List<String> filters, List<WeightedScorer> scorers, String picker,
+      String admission, Map<String, String> params) {
+    this(name, filters, scorers, picker, admission, params, Set.of());
+  }
+
+  /**
+   * A profile that extends none, with admission {@code no-feasible-engine} ({@code shedWhenEmpty})
+   * or {@code none}: the two rules there were before admission became a plugin kind.
+   */
+  public RoutingProfile(String name, List<String> filters, List<WeightedScorer> scorers, String picker,
       boolean shedWhenEmpty, Map<String, String> params) {
-    this(name, filters, scorers, picker, shedWhenEmpty, params, Set.of());
+    this(name, filters, scorers, picker, shedWhenEmpty ? NO_FEASIBLE_ENGINE : NO_ADMISSION, params, Set.of());
   }
 
   /**
@@ -127,14 +150,9 @@ public record RoutingProfile(
     }
     once(kebab(picker, prefix + "picker"), types, prefix + "picker");
     String admission = settings.get("admission");
-    boolean shed;
-    if (admission == null || admission.equals("none")) {
-      shed = false;
-    } else if (admission.equals("shed")) {
-      shed = true;
-    } else {
-      throw new IllegalArgumentException(prefix + "admission must be none or shed, got '" + admission + "'");
-    }
+    admission = admission == null || admission.isBlank() ? NO_ADMISSION : admission.trim();
+    admission = kebab(admission, prefix + "admission");
+    once(SHED_ALIAS.equals(admission) ? NO_FEASIBLE_ENGINE : admission, types, prefix + "admission");
     Map<String, String> params = new TreeMap<>();
     settings.forEach((key, value) -> {
       if (!PROFILE_KEYS.contains(key)) {
@@ -143,7 +161,7 @@ public record RoutingProfile(
     });
     Set<String> inherited = new HashSet<>(inheritedKeys);
     inherited.retainAll(params.keySet());
-    return new RoutingProfile(name, filters, scorers, picker, shed, params, inherited);
+    return new RoutingProfile(name, filters, scorers, picker, admission, params, inherited);
   }
 
   /** {@code key} if it has the form {@code TYPE.KEY}, both kebab-case. */

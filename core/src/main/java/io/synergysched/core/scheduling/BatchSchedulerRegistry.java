@@ -43,15 +43,21 @@ public final class BatchSchedulerRegistry {
   /** Classpath resource with the built-in profiles. */
   public static final String PROFILES_RESOURCE = "scheduler-profiles.properties";
 
+  /**
+   * A registered type: its parameters, its factory, and the parameter values that give a profile
+   * of it LENS's triage ({@code triage}) or no shedding at all ({@code noTriage}).
+   */
   private record SchedulerType(Settings parameters,
-      BiFunction<SchedulerProfile, SchedulerEnvironment, BatchScheduler> factory) {}
+      BiFunction<SchedulerProfile, SchedulerEnvironment, BatchScheduler> factory,
+      Map<String, String> triage, Map<String, String> noTriage) {}
 
   private static final Map<String, SchedulerType> TYPES = new TreeMap<>();
 
   static {
-    TYPES.put(FcfsChunkedPrefillScheduler.TYPE,
-        new SchedulerType(FcfsChunkedPrefillScheduler.PARAMETERS, FcfsChunkedPrefillScheduler::of));
-    TYPES.put(LensSchedulerType.TYPE, new SchedulerType(LensSchedulerType.PARAMETERS, LensSchedulerType::of));
+    TYPES.put(FcfsChunkedPrefillScheduler.TYPE, new SchedulerType(FcfsChunkedPrefillScheduler.PARAMETERS,
+        FcfsChunkedPrefillScheduler::of, FcfsChunkedPrefillScheduler.TRIAGE, FcfsChunkedPrefillScheduler.NO_TRIAGE));
+    TYPES.put(LensSchedulerType.TYPE, new SchedulerType(LensSchedulerType.PARAMETERS, LensSchedulerType::of,
+        LensSchedulerType.TRIAGE, LensSchedulerType.NO_TRIAGE));
   }
 
   private static final Map<String, SchedulerProfile> PROFILES = loadBuiltIn();
@@ -74,12 +80,46 @@ public final class BatchSchedulerRegistry {
    * @throws IllegalArgumentException naming the unknown scheduler and the known ones
    */
   public static BatchScheduler create(String name, SchedulerEnvironment environment) {
+    return create(known(name), environment);
+  }
+
+  /**
+   * A fresh scheduler of {@code profile} (a built-in one, or one derived from it such as
+   * {@link #withTriage}'s) for the engine {@code environment} describes.
+   */
+  public static BatchScheduler create(SchedulerProfile profile, SchedulerEnvironment environment) {
+    return type(profile.type()).factory().apply(profile, environment);
+  }
+
+  /** The built-in profile {@code name}; fails naming the known ones. */
+  public static SchedulerProfile known(String name) {
     SchedulerProfile profile = profile(name);
     if (profile == null) {
       throw new IllegalArgumentException(
           "unknown scheduler '" + name + "', known: " + String.join(", ", PROFILES.keySet()));
     }
-    return TYPES.get(profile.type()).factory().apply(profile, environment);
+    return profile;
+  }
+
+  /**
+   * {@code profile} under the same name with LENS's triage ({@code true}: a static policy gets the
+   * {@code -shed} profiles' timeout, LENS its own defaults) or with no shedding at all
+   * ({@code false}: LENS still defers, it only stops shedding). Other parameters are kept.
+   */
+  public static SchedulerProfile withTriage(SchedulerProfile profile, boolean triage) {
+    SchedulerType type = type(profile.type());
+    Map<String, String> params = new TreeMap<>(profile.params());
+    params.putAll(triage ? type.triage() : type.noTriage());
+    return new SchedulerProfile(profile.name(), profile.type(), params).validate(type.parameters());
+  }
+
+  private static SchedulerType type(String type) {
+    SchedulerType t = TYPES.get(type);
+    if (t == null) {
+      throw new IllegalArgumentException("unknown scheduler type '" + type + "', known: " + String.join(", ",
+          TYPES.keySet()));
+    }
+    return t;
   }
 
   /** The profile behind a scheduler name, or null. */
@@ -103,12 +143,7 @@ public final class BatchSchedulerRegistry {
    * @throws IllegalArgumentException naming the unknown type and the known ones
    */
   public static Settings parameters(String type) {
-    SchedulerType t = TYPES.get(type);
-    if (t == null) {
-      throw new IllegalArgumentException("unknown scheduler type '" + type + "', known: " + String.join(", ",
-          TYPES.keySet()));
-    }
-    return t.parameters();
+    return type(type).parameters();
   }
 
   /**

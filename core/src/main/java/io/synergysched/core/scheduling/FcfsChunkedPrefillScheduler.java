@@ -2,6 +2,7 @@ package io.synergysched.core.scheduling;
 
 import io.synergysched.core.setting.Setting;
 import io.synergysched.core.setting.Settings;
+import java.util.Map;
 
 /**
  * vLLM v1's default policy: first come first served, running requests first (decodes take one
@@ -31,6 +32,12 @@ public final class FcfsChunkedPrefillScheduler implements BatchScheduler {
 
   /** The parameters of a profile of this type, in docs order. */
   public static final Settings PARAMETERS = Settings.of(TOKEN_BUDGET, MAX_NUM_SEQS, SHED_AFTER_TTFT_MULTIPLE);
+
+  /** LENS's triage on this policy, as the {@code -shed} profiles set it: shed once the TTFT target has passed. */
+  static final Map<String, String> TRIAGE = Map.of(SHED_AFTER_TTFT_MULTIPLE.key(), "1");
+
+  /** No shedding at all. */
+  static final Map<String, String> NO_TRIAGE = Map.of(SHED_AFTER_TTFT_MULTIPLE.key(), "0");
 
   private final String name;
   private final int tokenBudget;

@@ -7,6 +7,7 @@ import io.synergysched.core.lens.LensSchedulerConfig;
 import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.core.setting.Setting;
 import io.synergysched.core.setting.Settings;
+import java.util.Map;
 
 /**
  * The scheduler type {@code lens}: a self-planning {@link LensScheduler} (it learns its engine's
@@ -26,6 +27,15 @@ final class LensSchedulerType {
       "shed a waiting request as soon as it would miss its TTFT even if served first");
 
   static final Settings PARAMETERS = Settings.of(SHED_AFTER_TTFT_MULTIPLE, SHED_HOPELESS);
+
+  /** LENS's own triage, its defaults. */
+  static final Map<String, String> TRIAGE = Map.of(
+      SHED_AFTER_TTFT_MULTIPLE.key(), Double.toString(DEFAULTS.shedAfterTtftMultiple()),
+      SHED_HOPELESS.key(), Boolean.toString(DEFAULTS.shedHopeless()));
+
+  /** LENS that never sheds (it still defers the requests it cannot serve in time). */
+  static final Map<String, String> NO_TRIAGE = Map.of(SHED_AFTER_TTFT_MULTIPLE.key(), "0",
+      SHED_HOPELESS.key(), "false");
 
   private LensSchedulerType() {}
 

@@ -58,7 +58,8 @@ public final class Settings {
     StringBuilder sb = new StringBuilder("| key | type | default | allowed | meaning |\n|---|---|---|---|---|\n");
     for (Setting<?> s : byKey.values()) {
       sb.append("| `").append(s.key()).append("` | ").append(s.type()).append(" | ")
-          .append(s.defaultValue() == null ? s.defaultText() : "`" + s.defaultText() + "`").append(" | ")
+          .append(s.defaultValue() == null || s.defaultText().isEmpty() ? s.defaultText() : "`" + s.defaultText() + "`")
+          .append(" | ")
           .append(s.range().replace("|", "\\|")).append(" | ")
           .append(s.doc().replace("|", "\\|")).append(" |\n");
     }

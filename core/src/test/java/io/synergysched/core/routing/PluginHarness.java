@@ -95,6 +95,12 @@ public final class PluginHarness {
     return out;
   }
 
+  /** What {@code rule} decides after the filters left {@code engineIndexes} (all when none). */
+  public static AdmissionDecision admit(AdmissionRule rule, RoutingRequest request,
+      List<? extends EngineView> engines, int... engineIndexes) {
+    return rule.admit(request, engines, candidates(engines, engineIndexes));
+  }
+
   public static List<Integer> engineIndexes(Candidates c) {
     List<Integer> out = new ArrayList<>();
     for (int k = 0; k < c.size(); k++) {

@@ -18,16 +18,17 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rule that keeps routing plugins self-contained: every filter, scorer and picker in
- * {@code core.routing} declares its {@code TYPE} and {@code PARAMETERS}, is registered under that
- * type with those parameters, and has a test class named after it.
+ * The rule that keeps routing plugins self-contained: every filter, scorer, picker and admission
+ * rule in {@code core.routing} declares its {@code TYPE} and {@code PARAMETERS}, is registered
+ * under that type with those parameters, and has a test class named after it.
  */
 class RoutingPluginRegistryTest {
 
   private static final Map<Class<?>, RoutingPluginRegistry.Kind> KINDS = Map.of(
       CandidateFilter.class, RoutingPluginRegistry.Kind.FILTER,
       CandidateScorer.class, RoutingPluginRegistry.Kind.SCORER,
-      CandidatePicker.class, RoutingPluginRegistry.Kind.PICKER);
+      CandidatePicker.class, RoutingPluginRegistry.Kind.PICKER,
+      AdmissionRule.class, RoutingPluginRegistry.Kind.ADMISSION);
 
   private static final JavaClasses ROUTING = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS).importPackages("io.synergysched.core.routing");
@@ -35,7 +36,7 @@ class RoutingPluginRegistryTest {
   @Test
   void shouldRegisterEveryPluginUnderItsTypeWithItsParametersWhenCompiled() throws ReflectiveOperationException {
     Map<String, Class<?>> implementations = implementations();
-    assertThat(implementations).hasSizeGreaterThanOrEqualTo(19);
+    assertThat(implementations).hasSizeGreaterThanOrEqualTo(24);
 
     Set<String> registered = new TreeSet<>();
     for (RoutingPluginRegistry.Kind kind : KINDS.values()) {
@@ -65,10 +66,19 @@ class RoutingPluginRegistryTest {
 
   @Test
   void shouldDeclareEverySharedComponentWhenRegistered() {
-    assertThat(RoutingPluginRegistry.types(RoutingPluginRegistry.Kind.SHARED_COMPONENT))
-        .containsExactly("prism-forecaster");
-    RoutingPlugin forecaster = RoutingPluginRegistry.create(new PluginContext(profile(), "prism-forecaster", Map.of()));
-    assertThat(forecaster.type()).isEqualTo("prism-forecaster");
+    Set<String> shared = RoutingPluginRegistry.types(RoutingPluginRegistry.Kind.SHARED_COMPONENT);
+    assertThat(shared).containsExactlyInAnyOrder("llmd-latency-predictor", "llumnix-instance-status",
+        "prism-forecaster", "profiled-latency-predictor");
+    for (String type : shared) {
+      RoutingPlugin component = RoutingPluginRegistry.create(new PluginContext(profile(), type, Map.of()));
+      assertThat(component.type()).isEqualTo(type);
+    }
+  }
+
+  @Test
+  void shouldRegisterTheAdmissionRulesEveryProfileCanCarryWhenLoaded() {
+    assertThat(RoutingPluginRegistry.types(RoutingPluginRegistry.Kind.ADMISSION)).containsExactlyInAnyOrder(
+        "none", "no-feasible-engine", "latency-slo-admitter", "queue-threshold", "llumnix-slo-hold");
   }
 
 

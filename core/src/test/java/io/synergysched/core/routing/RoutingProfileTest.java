@@ -29,7 +29,7 @@ class RoutingProfileTest {
         "profile.x.max-score.seed", "5")).get("x");
     assertEquals(3, p.scorers().size());
     assertEquals(3.0, p.scorers().get(2).weight());
-    assertTrue(p.shedWhenEmpty());
+    assertEquals("no-feasible-engine", p.admission(), "shed is the alias of PRISM's rule");
     assertEquals("5", p.params().get("max-score.seed"));
   }
 
@@ -65,7 +65,7 @@ class RoutingProfileTest {
   @Test
   void shouldBuildEveryBuiltInRouterWhenAskedByName() {
     for (String name : new String[] {"round-robin", "random", "least-request", "least-request-local", "least-kv",
-        "queue-depth", "power-of-two", "session-affinity", "llm-d-default", "llumnix-ttft", "prism"}) {
+        "queue-depth", "power-of-two", "session-affinity", "llm-d-default", "llm-d-predicted-latency", "llumnix", "llumnix-ttft", "prism"}) {
       assertEquals(name, RouterRegistry.create(name).name());
     }
     assertThrows(IllegalArgumentException.class, () -> RouterRegistry.create("nope"));
@@ -91,12 +91,12 @@ class RoutingProfileTest {
     assertThat(child.scorers()).as("a list given again is replaced whole")
         .containsExactly(new RoutingProfile.WeightedScorer("kv-cache-utilization", 5));
     assertThat(child.picker()).isEqualTo("max-score");
-    assertThat(child.shedWhenEmpty()).isTrue();
+    assertThat(child.admission()).isEqualTo("no-feasible-engine");
     assertThat(child.params()).containsExactlyInAnyOrderEntriesOf(Map.of(
         "sample-candidates.sample-size", "4", "max-score.seed", "9"));
     assertThat(child.inheritedParams()).containsExactly("sample-candidates.sample-size");
     RoutingProfile grandchild = all.get("grandchild");
-    assertThat(grandchild.shedWhenEmpty()).isFalse();
+    assertThat(grandchild.admission()).isEqualTo("none");
     assertThat(grandchild.scorers()).isEqualTo(child.scorers());
     assertThat(grandchild.params()).isEqualTo(child.params());
   }
@@ -159,7 +159,7 @@ class RoutingProfileTest {
     assertThat(delayed.filters()).isEqualTo(prism.filters());
     assertThat(delayed.scorers()).isEqualTo(prism.scorers());
     assertThat(delayed.picker()).isEqualTo(prism.picker());
-    assertThat(delayed.shedWhenEmpty()).isTrue();
+    assertThat(delayed.admission()).isEqualTo(prism.admission()).isEqualTo("no-feasible-engine");
     Map<String, String> delayedParams = new java.util.TreeMap<>(prism.params());
     delayedParams.put("prism-forecaster.ledger-feed", "telemetry");
     assertThat(delayed.params()).isEqualTo(delayedParams);
@@ -172,5 +172,39 @@ class RoutingProfileTest {
     Properties p = props("profile.x.picker", "max-score");
     p.setProperty(key, value);
     return new ProfileRouter(RoutingProfile.parseAll(p).get("x"), Map.of());
+  }
+
+  @Test
+  void shouldFailNamingTheKnownRulesWhenTheAdmissionIsUnknown() {
+    RoutingProfile p = RoutingProfile.parseAll(props("profile.x.picker", "max-score", "profile.x.admission", "drop"))
+        .get("x");
+
+    assertThatThrownBy(() -> new ProfileRouter(p, Map.of()))
+        .hasMessageContaining("profile.x: unknown admission 'drop'")
+        .hasMessageContaining("no-feasible-engine")
+        .hasMessageContaining("llumnix-slo-hold");
+  }
+
+  @Test
+  void shouldCheckTheParametersOfTheAdmissionRuleWhenTheRouterIsBuilt() {
+    RoutingProfile bad = RoutingProfile.parseAll(props("profile.x.picker", "max-score",
+        "profile.x.admission", "queue-threshold", "profile.x.queue-threshold.max-waiting", "0")).get("x");
+    RoutingProfile notRun = RoutingProfile.parseAll(props("profile.x.picker", "max-score",
+        "profile.x.queue-threshold.max-waiting", "3")).get("x");
+
+    assertThatThrownBy(() -> new ProfileRouter(bad, Map.of()))
+        .hasMessageContaining("profile.x.queue-threshold.max-waiting");
+    assertThatThrownBy(() -> new ProfileRouter(notRun, Map.of()))
+        .hasMessageContaining("parameter(s) of no plugin this profile runs")
+        .hasMessageContaining("profile.x.queue-threshold.max-waiting");
+  }
+
+  @Test
+  void shouldAdmitEverythingWhenTheProfileNamesNoRule() {
+    RoutingProfile p = RoutingProfile.parseAll(props("profile.x.picker", "max-score")).get("x");
+
+    assertThat(p.admission()).isEqualTo("none");
+    assertThat(RouterRegistry.profile("llm-d-default").admission()).isEqualTo("none");
+    assertThat(RouterRegistry.profile("prism").admission()).isEqualTo("no-feasible-engine");
   }
 }

@@ -1,10 +1,12 @@
 package io.synergysched.simulator.cluster;
 
 import io.synergysched.core.model.StepLatencyPrior;
+import io.synergysched.core.regime.Regime;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
 import io.synergysched.core.scheduling.SchedulerEnvironment;
+import io.synergysched.core.scheduling.SchedulerProfile;
 import io.synergysched.simulator.engine.EngineListener;
 import io.synergysched.simulator.engine.SimRequest;
 import io.synergysched.simulator.engine.SimulatedEngine;
@@ -15,7 +17,10 @@ import io.synergysched.core.telemetry.StepObservation;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -23,12 +28,14 @@ import java.util.function.Function;
  * arrival is routed by the {@link Router} (which sees engines only through telemetry delayed by
  * {@code stalenessMs}), each engine steps independently, and the run ends when every request has
  * finished. Deterministic: events are processed in time order, ties broken by engine index, step
- * completions before arrivals.
+ * completions before arrivals. A request the router holds ({@link Router#HOLD}) is offered to it
+ * again, as a new decision, at the time it names.
  */
 public final class ClusterSimulation {
 
   private final List<EngineSetup> engines;
-  private final String schedulerName;
+  private final SchedulerProfile scheduler;
+  private final Regime regime;
   private final double stalenessMs;
   private final SloTargets slo;
   private final int shedRetries;
@@ -48,21 +55,35 @@ public final class ClusterSimulation {
    */
   public ClusterSimulation(List<EngineSetup> engines, String schedulerName, double stalenessMs,
       SloTargets slo, int shedRetries) {
+    this(engines, schedulerName, stalenessMs, slo, shedRetries, Regime.AS_SHIPPED);
+  }
+
+  /**
+   * @param regime what may shed: the engines run scheduler {@code schedulerName} as
+   *     {@link Regime#schedulerProfile} makes it (the router is the caller's, made for the same
+   *     regime by {@link SimulatorRouters#create(String, Regime)})
+   */
+  public ClusterSimulation(List<EngineSetup> engines, String schedulerName, double stalenessMs,
+      SloTargets slo, int shedRetries, Regime regime) {
     if (engines.isEmpty()) {
       throw new IllegalArgumentException("engines must not be empty");
     }
     if (!(stalenessMs >= 0)) {
       throw new IllegalArgumentException("telemetry_staleness_ms must be >= 0, got " + stalenessMs);
     }
-    BatchSchedulerRegistry.create(schedulerName);
+    this.regime = regime;
+    this.scheduler = regime.schedulerProfile(BatchSchedulerRegistry.known(schedulerName));
     this.engines = List.copyOf(engines);
-    this.schedulerName = schedulerName;
     this.stalenessMs = stalenessMs;
     this.slo = slo;
     if (shedRetries < 0) {
       throw new IllegalArgumentException("shed_retries must be >= 0, got " + shedRetries);
     }
     this.shedRetries = shedRetries;
+  }
+
+  public Regime regime() {
+    return regime;
   }
 
   /**
@@ -81,6 +102,9 @@ public final class ClusterSimulation {
     // Shed requests to route again: {time, request index}, in time order (events are processed in
     // time order, so rejections are produced in it).
     ArrayDeque<double[]> retries = new ArrayDeque<>();
+    // Held requests to offer again: {time, order held, request index}, earliest first.
+    PriorityQueue<double[]> holds = new PriorityQueue<>((a, b) -> a[0] != b[0]
+        ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
     int[] attempts = new int[trace.size()];
     SimRequest[] requests = new SimRequest[trace.size()];
     router.useEngineClassPriors(OfflinePriorCatalog.forEngines(engines));
@@ -88,7 +112,7 @@ public final class ClusterSimulation {
       EngineSetup setup = engines.get(i);
       sims[i] = new SimulatedEngine(
           setup.config(), setup.latency(),
-          BatchSchedulerRegistry.create(schedulerName, schedulerEnvironment(setup, engines)));
+          BatchSchedulerRegistry.create(scheduler, schedulerEnvironment(setup, engines)));
       EngineListener listener = listeners == null ? null : listeners.apply(setup.config().engineId());
       if (feed != null) {
         listener = feed.listener(i, listener);
@@ -110,9 +134,7 @@ public final class ClusterSimulation {
       }
       oracle.attachTruth(sims, outputs);
     }
-    int shed = 0;
-    int retried = 0;
-    int retriedInTime = 0;
+    Outcomes out = new Outcomes();
     int next = 0;
     int progressEvery = Math.max(1, trace.size() / 100);
     while (true) {
@@ -126,15 +148,21 @@ public final class ClusterSimulation {
       }
       double arrival = next < trace.size() ? trace.get(next).arrivalMs() : Double.POSITIVE_INFINITY;
       double retryAt = retries.isEmpty() ? Double.POSITIVE_INFINITY : retries.peekFirst()[0];
-      if (engine < 0 && next >= trace.size() && retries.isEmpty()) {
+      double holdAt = holds.isEmpty() ? Double.POSITIVE_INFINITY : holds.peek()[0];
+      if (engine < 0 && next >= trace.size() && retries.isEmpty() && holds.isEmpty()) {
         break;
       }
-      if (retryAt <= stepEnd && retryAt <= arrival) {
+      if (retryAt <= stepEnd && retryAt <= arrival && retryAt <= holdAt) {
         int index = (int) retries.pollFirst()[1];
-        retried++;
-        if (retry(index, retryAt, trace.get(index), requests, sims, views, feed, router)) {
-          retriedInTime++;
+        out.retried++;
+        if (offerAgain(index, retryAt, trace.get(index), requests, sims, views, feed, router, holds, out)) {
+          out.retriedInTime++;
         }
+        continue;
+      }
+      if (holdAt <= stepEnd && holdAt <= arrival) {
+        int index = (int) holds.poll()[2];
+        offerAgain(index, holdAt, trace.get(index), requests, sims, views, feed, router, holds, out);
         continue;
       }
       if (engine >= 0 && stepEnd <= arrival) {
@@ -158,7 +186,9 @@ public final class ClusterSimulation {
           Double.isNaN(t.sloTtftMs()) ? slo.ttftMs() : t.sloTtftMs(),
           Double.isNaN(t.sloTpotMs()) ? slo.tpotMs() : t.sloTpotMs(), t.sessionId(), t.prefixHashes()), views);
       if (chosen == Router.SHED) {
-        shed++;
+        out.shed++;
+      } else if (chosen == Router.HOLD) {
+        out.hold(next, router, holds);
       } else if (chosen < 0 || chosen >= n) {
         throw new IllegalStateException(
             "router " + router.name() + " chose engine " + chosen + " of " + n);
@@ -176,9 +206,31 @@ public final class ClusterSimulation {
       steps += sim.stepsCompleted();
       preemptions += sim.preemptions();
     }
-    return summarize(requests, steps, preemptions, shed)
+    return summarize(requests, steps, preemptions, out.shed)
         .withTriage(SchedulerTriage.of(requests, sims, slo))
-        .withRetries(retried, retriedInTime, countRetriedInSlo(requests, attempts));
+        .withRetries(out.retried, out.retriedInTime, countRetriedInSlo(requests, attempts))
+        .withHolds(out.held.size(), out.placedAfterHold.size());
+  }
+
+  /** What the router decided beyond placing: sheds, holds, retries. */
+  private static final class Outcomes {
+    int shed;
+    int retried;
+    int retriedInTime;
+    int holdOrder;
+    /** Requests the router held at least once. */
+    final Set<Integer> held = new HashSet<>();
+    /** Of those, the ones it placed on an engine after all. */
+    final Set<Integer> placedAfterHold = new HashSet<>();
+
+    void hold(int index, Router router, PriorityQueue<double[]> holds) {
+      double until = router.holdUntilMs();
+      if (Double.isNaN(until)) {
+        throw new IllegalStateException("router " + router.name() + " held request " + index + " without a time");
+      }
+      held.add(index);
+      holds.add(new double[] {until, holdOrder++, index});
+    }
   }
 
   /** Wraps {@code downstream} so that a request a scheduler sheds is queued for another routing. */
@@ -208,16 +260,22 @@ public final class ClusterSimulation {
   }
 
   /**
-   * Routes a shed request again at {@code nowMs}: a new request object with the same id, prompt
-   * and original arrival (so the engine's deadlines and the reported TTFT count from it), offered
-   * to the router with the TTFT budget left. Returns false when no budget was left (not routed).
+   * Offers request {@code index} to the router again at {@code nowMs}, as a new decision with the
+   * TTFT budget left: a request an engine shed (a retry) or one the router held. A shed request
+   * becomes a new request object with the same id, prompt and original arrival (so the engine's
+   * deadlines and the reported TTFT count from it); a held one was never submitted and goes as it
+   * is. Returns false when no budget was left: the request is not offered, and a held one counts
+   * as shed by the router.
    */
-  private boolean retry(int index, double nowMs, TraceRequest t, SimRequest[] requests,
-      SimulatedEngine[] sims, List<StaleTelemetryView> views, RouterFeed feed, Router router) {
+  private boolean offerAgain(int index, double nowMs, TraceRequest t, SimRequest[] requests,
+      SimulatedEngine[] sims, List<StaleTelemetryView> views, RouterFeed feed, Router router,
+      PriorityQueue<double[]> holds, Outcomes out) {
     SimRequest old = requests[index];
+    boolean neverSubmitted = !old.isRejected();
     double ttft = Double.isNaN(t.sloTtftMs()) ? slo.ttftMs() : t.sloTtftMs();
     double left = ttft - (nowMs - old.arrivalTimeMs());
     if (!(left > 0)) {
+      out.shed += neverSubmitted ? 1 : 0;
       return false;
     }
     for (StaleTelemetryView view : views) {
@@ -229,15 +287,23 @@ public final class ClusterSimulation {
     int chosen = router.route(new RoutingRequest(index, nowMs, t.promptTokens(), left,
         Double.isNaN(t.sloTpotMs()) ? slo.tpotMs() : t.sloTpotMs(), t.sessionId(), t.prefixHashes()), views);
     if (chosen == Router.SHED) {
+      out.shed += neverSubmitted ? 1 : 0;
+      return true;
+    }
+    if (chosen == Router.HOLD) {
+      out.hold(index, router, holds);
       return true;
     }
     if (chosen < 0 || chosen >= sims.length) {
       throw new IllegalStateException("router " + router.name() + " chose engine " + chosen + " of " + sims.length);
     }
-    SimRequest again = new SimRequest(index, old.arrivalTimeMs(), t.promptTokens(), t.outputTokens(),
-        t.sloTtftMs(), t.sloTpotMs(), t.prefixHashes());
-    requests[index] = again;
-    sims[chosen].submit(again, nowMs);
+    SimRequest submitted = neverSubmitted ? old : new SimRequest(index, old.arrivalTimeMs(), t.promptTokens(),
+        t.outputTokens(), t.sloTtftMs(), t.sloTpotMs(), t.prefixHashes());
+    requests[index] = submitted;
+    if (out.held.contains(index)) {
+      out.placedAfterHold.add(index);
+    }
+    sims[chosen].submit(submitted, nowMs);
     return true;
   }
 
@@ -266,13 +332,18 @@ public final class ClusterSimulation {
    */
   private SchedulerEnvironment schedulerEnvironment(EngineSetup setup, List<EngineSetup> all) {
     StepLatencyPrior prior = null;
-    if (BatchSchedulerRegistry.LENS_TYPE.equals(BatchSchedulerRegistry.profile(schedulerName).type())) {
+    if (BatchSchedulerRegistry.LENS_TYPE.equals(scheduler.type())) {
       prior = OfflinePriorCatalog.forEngines(all).apply(StepLatencyPrior.classKey(
           setup.latency().spec().gpu(), setup.latency().spec().model(), setup.latency().spec().tensorParallel()));
     }
     return new SchedulerEnvironment(setup.config().engineId(), slo.ttftMs(), slo.tpotMs(), prior, 2 * stalenessMs);
   }
 
+  /**
+   * Counts over the finished run. Attainment is over every request (a shed or rejected one is a
+   * miss); latency percentiles twice: over every request, an unserved one as infinitely late, and
+   * over the served ones.
+   */
   private RunResult summarize(SimRequest[] requests, long steps, long preemptions, int shed) {
     int total = requests.length;
     double[] ttft = new double[total];
@@ -307,23 +378,30 @@ public final class ClusterSimulation {
       tpotMet += tpotOk ? 1 : 0;
       bothMet += ttftOk && tpotOk ? 1 : 0;
     }
-    double[] ttftDone = Arrays.copyOf(ttft, finished);
-    double[] tpotDone = Arrays.copyOf(tpot, finished);
-    double[] e2eDone = Arrays.copyOf(e2e, finished);
-    Arrays.sort(ttftDone);
-    Arrays.sort(tpotDone);
-    Arrays.sort(e2eDone);
+    Arrays.fill(ttft, finished, total, Double.POSITIVE_INFINITY);
+    Arrays.fill(tpot, finished, total, Double.POSITIVE_INFINITY);
+    Arrays.fill(e2e, finished, total, Double.POSITIVE_INFINITY);
+    double[] ttftServed = Arrays.copyOf(ttft, finished);
+    double[] tpotServed = Arrays.copyOf(tpot, finished);
+    double[] e2eServed = Arrays.copyOf(e2e, finished);
+    for (double[] values : List.of(ttft, tpot, e2e, ttftServed, tpotServed, e2eServed)) {
+      Arrays.sort(values);
+    }
     double makespan = finished > 0 ? lastFinish - firstArrival : 0;
     return new RunResult(total, rejected - shed,
         (double) bothMet / total, (double) ttftMet / total, (double) tpotMet / total,
-        percentile(ttftDone, 50), percentile(ttftDone, 99),
-        percentile(tpotDone, 50), percentile(tpotDone, 99),
-        percentile(e2eDone, 50),
+        percentile(ttft, 50), percentile(ttft, 99), percentile(tpot, 50), percentile(tpot, 99),
+        percentile(e2e, 50),
+        percentile(ttftServed, 50), percentile(ttftServed, 99), percentile(tpotServed, 50),
+        percentile(tpotServed, 99), percentile(e2eServed, 50),
         makespan > 0 ? outputTokens / (makespan / 1000) : 0,
         steps, preemptions, makespan, shed);
   }
 
-  /** Percentile of sorted values with linear interpolation (numpy's default); NaN if empty. */
+  /**
+   * Percentile of sorted values with linear interpolation (numpy's default); NaN if empty.
+   * Infinite values (unserved requests) sort last; a rank that reaches them is infinite.
+   */
   static double percentile(double[] sorted, double p) {
     if (sorted.length == 0) {
       return Double.NaN;
@@ -331,6 +409,10 @@ public final class ClusterSimulation {
     double rank = p / 100 * (sorted.length - 1);
     int lo = (int) Math.floor(rank);
     int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+    double fraction = rank - lo;
+    if (fraction == 0 || sorted[lo] == sorted[hi]) {
+      return sorted[lo];
+    }
+    return sorted[lo] + fraction * (sorted[hi] - sorted[lo]);
   }
 }

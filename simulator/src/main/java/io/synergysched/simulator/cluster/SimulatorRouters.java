@@ -1,7 +1,10 @@
 package io.synergysched.simulator.cluster;
 
 import io.synergysched.core.model.StepLatencyPrior;
+import io.synergysched.core.regime.Regime;
+import io.synergysched.core.routing.DecisionTrace;
 import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.routing.ProfileRouter;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
@@ -19,7 +22,7 @@ import java.util.function.Function;
  * The routers a simulation can run: every {@link RouterRegistry} router plus {@code oracle}, PRISM's
  * profile (same filter, scorers, picker and admission) fed by a {@link GroundTruthForecaster}
  * instead of the online models: the upper bound of what the decision rule can do with perfect
- * information.
+ * information. Every router is built for a {@link Regime}: its profile as the regime makes it.
  */
 public final class SimulatorRouters {
 
@@ -33,16 +36,25 @@ public final class SimulatorRouters {
     return names;
   }
 
-  /** A fresh router by name; fails naming the known ones. */
+  /** A fresh router by name, as shipped; fails naming the known ones. */
   public static Router create(String name) {
+    return create(name, Regime.AS_SHIPPED);
+  }
+
+  /**
+   * A fresh router by name, its profile as {@code regime} makes it; fails naming the known ones or
+   * the key of a profile the regime cannot build.
+   */
+  public static Router create(String name, Regime regime) {
     if (!ORACLE.equals(name)) {
       if (!RouterRegistry.names().contains(name)) {
         throw new IllegalArgumentException("unknown router '" + name + "', known: " + names());
       }
-      return RouterRegistry.create(name);
+      return new ProfileRouter(regime.routingProfile(RouterRegistry.profile(name)), Map.of());
     }
     GroundTruthForecaster truth = new GroundTruthForecaster();
-    Router prism = RouterRegistry.create(RouterRegistry.PRISM, Map.of(SloForecaster.class, truth));
+    Router prism = new ProfileRouter(regime.routingProfile(RouterRegistry.profile(RouterRegistry.PRISM)),
+        Map.of(SloForecaster.class, truth));
     return new Oracle(prism, truth);
   }
 
@@ -63,6 +75,21 @@ public final class SimulatorRouters {
     @Override
     public int route(RoutingRequest request, List<? extends EngineView> engines) {
       return delegate.route(request, engines);
+    }
+
+    @Override
+    public double holdUntilMs() {
+      return delegate.holdUntilMs();
+    }
+
+    @Override
+    public void setTracing(boolean enabled) {
+      delegate.setTracing(enabled);
+    }
+
+    @Override
+    public DecisionTrace lastTrace() {
+      return delegate.lastTrace();
     }
 
     @Override

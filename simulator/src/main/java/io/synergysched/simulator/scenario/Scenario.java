@@ -5,6 +5,9 @@ import java.util.List;
 /**
  * An experiment: a cluster, a trace, SLOs and the grid of routers x schedulers x rate scales to
  * run. Field names are the YAML keys in snake_case; docs/simulator.md lists them with defaults.
+ * {@code regime} is what may shed ({@code as-shipped}, the default, {@code equal-admission},
+ * {@code placement-only}; {@link io.synergysched.core.regime.Regime}), for every router and
+ * scheduler of the run.
  */
 public record Scenario(
     String name,
@@ -19,7 +22,8 @@ public record Scenario(
     Boolean recordTelemetry,
     String profiles,
     Double goodputAttainment,
-    Integer shedRetries) {
+    Integer shedRetries,
+    String regime) {
 
   /** {@code count} identical engines. */
   public record EngineGroup(

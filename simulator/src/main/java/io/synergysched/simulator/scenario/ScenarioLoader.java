@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.synergysched.core.regime.Regime;
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
 import io.synergysched.simulator.cluster.SimulatorRouters;
 import io.synergysched.simulator.trace.TraceFormat;
@@ -98,6 +99,11 @@ public final class ScenarioLoader {
     require(s.goodputAttainment() == null || (s.goodputAttainment() > 0 && s.goodputAttainment() <= 1),
         file, "goodput_attainment", "must be in (0, 1]");
     require(s.shedRetries() == null || s.shedRetries() >= 0, file, "shed_retries", "must be >= 0");
+    try {
+      Regime.parse(s.regime());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage());
+    }
   }
 
   private static void require(boolean ok, Path file, String key, String problem) {

@@ -1,5 +1,6 @@
 package io.synergysched.simulator.scenario;
 
+import io.synergysched.core.regime.Regime;
 import io.synergysched.core.setting.Setting;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.simulator.SharedDataLocator;
@@ -35,17 +36,24 @@ import java.util.function.Function;
 /**
  * Runs a {@link Scenario}: every router x scheduler x rate scale, then the goodput of every
  * router x scheduler by bisection on the rate scale; writes {@code results.csv},
- * {@code goodput.csv} and {@code summary.md}. Output depends only on the scenario and the data, so
- * the same seed gives byte-identical files.
+ * {@code goodput.csv} and {@code summary.md}, each naming the scenario's {@link Regime}. Output
+ * depends only on the scenario and the data, so the same seed gives byte-identical files.
  */
 public final class ScenarioRunner {
 
-  public static final String RESULTS_HEADER = "scenario,router,scheduler,rate_scale,requests,"
+  /**
+   * The columns of {@code results.csv}. The latency percentiles without a prefix are over every
+   * request, an unserved one (shed or rejected) as infinitely late ({@code inf}); the
+   * {@code served_} ones over the served requests only.
+   */
+  public static final String RESULTS_HEADER = "scenario,regime,router,scheduler,rate_scale,requests,"
       + "slo_attainment,ttft_attainment,tpot_attainment,ttft_p50_ms,ttft_p99_ms,tpot_p50_ms,"
-      + "tpot_p99_ms,e2e_p50_ms,throughput_tok_s,rejected,clipped,preemptions,steps,makespan_s,shed,"
+      + "tpot_p99_ms,e2e_p50_ms,served_ttft_p50_ms,served_ttft_p99_ms,served_tpot_p50_ms,"
+      + "served_tpot_p99_ms,served_e2e_p50_ms,throughput_tok_s,rejected,clipped,preemptions,steps,"
+      + "makespan_s,shed,held,held_routed,"
       + "sched_deferred,sched_deferred_served,sched_deferred_served_in_slo,sched_shed,"
       + "retries,retries_routed,retries_in_slo";
-  public static final String GOODPUT_HEADER = "scenario,router,scheduler,goodput_rate_scale";
+  public static final String GOODPUT_HEADER = "scenario,regime,router,scheduler,goodput_rate_scale";
 
   private static final int BISECTION_STEPS = 6;
   private static final int DOUBLINGS = 4;
@@ -56,6 +64,7 @@ public final class ScenarioRunner {
   }
 
   private final Scenario scenario;
+  private final Regime regime;
   private final Path scenarioFile;
   private final Progress progress;
   private final Function<Path, StepTelemetrySink> telemetrySinks;
@@ -67,6 +76,7 @@ public final class ScenarioRunner {
   public ScenarioRunner(Scenario scenario, Path scenarioFile, Progress progress,
       Function<Path, StepTelemetrySink> telemetrySinks) {
     this.scenario = scenario;
+    this.regime = Regime.parse(scenario.regime());
     this.scenarioFile = scenarioFile;
     this.progress = progress == null ? (run, fraction) -> { } : progress;
     this.telemetrySinks = telemetrySinks;
@@ -95,6 +105,9 @@ public final class ScenarioRunner {
     if (record && telemetrySinks == null) {
       throw new IllegalArgumentException("record_telemetry: true, but no telemetry writer is available");
     }
+    for (String router : scenario.routers()) {
+      SimulatorRouters.create(router, regime); // fails now, naming the key, if the regime cannot build it
+    }
     try {
       Files.createDirectories(outDir);
     } catch (IOException e) {
@@ -114,13 +127,13 @@ public final class ScenarioRunner {
       for (String routerName : scenario.routers()) {
         for (String schedulerName : scenario.schedulers()) {
           ClusterSimulation simulation = new ClusterSimulation(engines, schedulerName, staleness, slo,
-              scenario.shedRetries() == null ? 0 : scenario.shedRetries());
+              scenario.shedRetries() == null ? 0 : scenario.shedRetries(), regime);
           TreeMap<Double, RunResult> byScale = new TreeMap<>();
           Function<Double, RunResult> runAt = scale -> byScale.computeIfAbsent(scale, s -> {
             String label = routerName + "/" + schedulerName + "/" + number(s);
             double base0 = (double) done[0] / plannedRuns;
             RunResult r = simulation.run(
-                TraceTransforms.scaleRate(requests, s), SimulatorRouters.create(routerName), null,
+                TraceTransforms.scaleRate(requests, s), SimulatorRouters.create(routerName, regime), null,
                 f -> progress.update(label, base0 + f / plannedRuns));
             done[0]++;
             progress.update(label, (double) done[0] / plannedRuns);
@@ -137,7 +150,7 @@ public final class ScenarioRunner {
                 }
               };
               r = simulation.run(TraceTransforms.scaleRate(requests, scale),
-                  SimulatorRouters.create(routerName), listeners, null);
+                  SimulatorRouters.create(routerName, regime), listeners, null);
               byScale.put(scale, r);
               done[0]++;
               progress.update(label, (double) done[0] / plannedRuns);
@@ -148,7 +161,8 @@ public final class ScenarioRunner {
             csv.append(resultRow(routerName, schedulerName, scale, r, clipped.clippedCount()));
           }
           double goodput = goodput(byScale, runAt, target);
-          goodputCsv.append(String.join(",", scenario.name(), routerName, schedulerName, number(goodput)))
+          goodputCsv.append(String.join(",", scenario.name(), regime.key(), routerName, schedulerName,
+                  number(goodput)))
               .append('\n');
           goodputRows.add(new String[] {routerName, schedulerName, number(goodput)});
         }
@@ -279,12 +293,15 @@ public final class ScenarioRunner {
   }
 
   private String resultRow(String router, String scheduler, double scale, RunResult r, int clipped) {
-    return String.join(",", scenario.name(), router, scheduler, number(scale),
+    return String.join(",", scenario.name(), regime.key(), router, scheduler, number(scale),
         Integer.toString(r.requests()), fixed(r.sloAttainment()), fixed(r.ttftAttainment()),
         fixed(r.tpotAttainment()), fixed(r.ttftP50Ms()), fixed(r.ttftP99Ms()), fixed(r.tpotP50Ms()),
-        fixed(r.tpotP99Ms()), fixed(r.e2eP50Ms()), fixed(r.throughputTokS()),
+        fixed(r.tpotP99Ms()), fixed(r.e2eP50Ms()), fixed(r.servedTtftP50Ms()), fixed(r.servedTtftP99Ms()),
+        fixed(r.servedTpotP50Ms()), fixed(r.servedTpotP99Ms()), fixed(r.servedE2eP50Ms()),
+        fixed(r.throughputTokS()),
         Integer.toString(r.rejected()), Integer.toString(clipped), Long.toString(r.preemptions()),
         Long.toString(r.steps()), fixed(r.makespanMs() / 1000), Integer.toString(r.shed()),
+        Integer.toString(r.held()), Integer.toString(r.heldRouted()),
         Long.toString(r.triage().deferred()), Long.toString(r.triage().deferredServed()),
         Long.toString(r.triage().deferredServedInSlo()), Long.toString(r.triage().shed()),
         Integer.toString(r.retries()), Integer.toString(r.retriesRouted()), Integer.toString(r.retriesInSlo())) + "\n";
@@ -299,7 +316,8 @@ public final class ScenarioRunner {
         .append(" clipped to the model context. SLO: TTFT ").append(number(scenario.slo().ttftMs()))
         .append(" ms, TPOT ").append(number(scenario.slo().tpotMs())).append(" ms. Telemetry staleness ")
         .append(number(scenario.telemetryStalenessMs() == null ? 0 : scenario.telemetryStalenessMs()))
-        .append(" ms.\n\n");
+        .append(" ms. Regime: `").append(regime.key()).append("` (").append(regime.meaning())
+        .append(").\n\n");
     md.append("| engine | gpu | model | tp | KV blocks |\n|---|---|---|---:|---:|\n");
     for (EngineSetup e : engines) {
       md.append("| ").append(e.config().engineId()).append(" | ").append(e.latency().spec().gpu())
@@ -309,21 +327,30 @@ public final class ScenarioRunner {
               e.latency().spec().tensorParallel()))
           .append(" |\n");
     }
-    md.append("\n| router | scheduler | rate scale | SLO attainment | TTFT p50 / p99 ms | "
-        + "TPOT p50 / p99 ms | E2E p50 ms | throughput tok/s | preemptions | shed |\n"
-        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("\nEvery statistic counts a shed or rejected request as an SLO miss. Latency percentiles"
+        + " \"all\" are over every request, an unserved one as infinitely late (`inf`); \"served\" over"
+        + " the served requests only.\n");
+    md.append("\n| router | scheduler | rate scale | SLO attainment | TTFT p50 / p99 ms, all | "
+        + "TTFT p50 / p99 ms, served | TPOT p50 / p99 ms, all | TPOT p50 / p99 ms, served | "
+        + "E2E p50 ms, all / served | throughput tok/s | preemptions | shed | held |\n"
+        + "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (String router : scenario.routers()) {
       for (String scheduler : scenario.schedulers()) {
         for (Double scale : scenario.rateScales()) {
           RunResult r = results.get(router + "/" + scheduler + "/" + number(scale));
           md.append(String.format(Locale.ROOT,
-              "| %s | %s | %s | %.1f%% | %.0f / %.0f | %.1f / %.1f | %.0f | %.0f | %d | %d |%n",
-              router, scheduler, number(scale), r.sloAttainment() * 100, r.ttftP50Ms(), r.ttftP99Ms(),
-              r.tpotP50Ms(), r.tpotP99Ms(), r.e2eP50Ms(), r.throughputTokS(), r.preemptions(), r.shed()));
+              "| %s | %s | %s | %.1f%% | %s / %s | %s / %s | %s / %s | %s / %s | %s / %s | %.0f | %d | %d | %d |%n",
+              router, scheduler, number(scale), r.sloAttainment() * 100,
+              rounded(r.ttftP50Ms(), 0), rounded(r.ttftP99Ms(), 0),
+              rounded(r.servedTtftP50Ms(), 0), rounded(r.servedTtftP99Ms(), 0),
+              rounded(r.tpotP50Ms(), 1), rounded(r.tpotP99Ms(), 1),
+              rounded(r.servedTpotP50Ms(), 1), rounded(r.servedTpotP99Ms(), 1),
+              rounded(r.e2eP50Ms(), 0), rounded(r.servedE2eP50Ms(), 0),
+              r.throughputTokS(), r.preemptions(), r.shed(), r.held()));
         }
       }
     }
-    md.append("\nGoodput: highest rate scale with SLO attainment >= ")
+    md.append("\nGoodput (regime `").append(regime.key()).append("`): highest rate scale with SLO attainment >= ")
         .append(number(target * 100)).append("%.\n\n| router | scheduler | goodput rate scale |\n|---|---|---:|\n");
     for (String[] row : goodput) {
       md.append("| ").append(row[0]).append(" | ").append(row[1]).append(" | ").append(row[2]).append(" |\n");
@@ -336,7 +363,18 @@ public final class ScenarioRunner {
   }
 
   private static String fixed(double x) {
-    return Double.isNaN(x) ? "NaN" : String.format(Locale.ROOT, "%.4f", x);
+    return rounded(x, 4);
+  }
+
+  /** {@code x} with {@code digits} decimals; {@code inf} for an infinite latency, {@code NaN} for none. */
+  private static String rounded(double x, int digits) {
+    if (Double.isNaN(x)) {
+      return "NaN";
+    }
+    if (Double.isInfinite(x)) {
+      return x > 0 ? "inf" : "-inf";
+    }
+    return String.format(Locale.ROOT, "%." + digits + "f", x);
   }
 
   private static void write(Path file, String text) {

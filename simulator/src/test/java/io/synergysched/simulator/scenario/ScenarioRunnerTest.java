@@ -16,6 +16,10 @@ class ScenarioRunnerTest {
   @TempDir Path dir;
 
   private Path scenario(long seed) throws IOException {
+    return scenario(seed, "round-robin", null);
+  }
+
+  private Path scenario(long seed, String router, String regime) throws IOException {
     Path trace = SharedDataLocator.dataRoot()
         .resolve("traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv");
     Path file = dir.resolve("s-" + seed + ".yaml");
@@ -27,9 +31,10 @@ class ScenarioRunnerTest {
         "trace: {path: " + trace + ", format: azure, window_s: 60}",
         "slo: {ttft_ms: 1000, tpot_ms: 100}",
         "rate_scales: [1, 8]",
-        "routers: [round-robin]",
+        "routers: [" + router + "]",
         "schedulers: [vllm-default, sarathi-512]",
         "telemetry_staleness_ms: 50",
+        regime == null ? "" : "regime: " + regime,
         ""));
     return file;
   }
@@ -50,9 +55,13 @@ class ScenarioRunnerTest {
     assertThat(Files.readAllBytes(second.resolve("goodput.csv")))
         .isEqualTo(Files.readAllBytes(first.resolve("goodput.csv")));
     List<String> lines = Files.readAllLines(first.resolve("results.csv"));
-    assertThat(lines.get(0)).startsWith("scenario,router,scheduler,rate_scale,requests,slo_attainment,"
+    assertThat(lines.get(0)).isEqualTo("scenario,regime,router,scheduler,rate_scale,requests,slo_attainment,"
         + "ttft_attainment,tpot_attainment,ttft_p50_ms,ttft_p99_ms,tpot_p50_ms,tpot_p99_ms,"
-        + "e2e_p50_ms,throughput_tok_s");
+        + "e2e_p50_ms,served_ttft_p50_ms,served_ttft_p99_ms,served_tpot_p50_ms,served_tpot_p99_ms,"
+        + "served_e2e_p50_ms,throughput_tok_s,rejected,clipped,preemptions,steps,makespan_s,shed,held,"
+        + "held_routed,sched_deferred,sched_deferred_served,sched_deferred_served_in_slo,sched_shed,"
+        + "retries,retries_routed,retries_in_slo");
+    assertThat(lines.get(1)).startsWith("tiny,as-shipped,round-robin,vllm-default,1,");
     assertThat(lines).hasSize(5);
     assertThat(Files.readAllLines(first.resolve("goodput.csv"))).hasSize(3);
     assertThat(Files.readString(first.resolve("summary.md"))).contains("| round-robin | sarathi-512 | 8 |");
@@ -87,5 +96,30 @@ class ScenarioRunnerTest {
 
     assertThatThrownBy(() -> ScenarioLoader.load(file))
         .hasMessageContaining("engines[0].tp must be >= 1");
+  }
+
+  @Test
+  void shouldNameTheRegimeInEveryReportWhenTheScenarioSetsOne() throws IOException {
+    Path out = run(scenario(7, "prism", "placement-only"), "p");
+
+    List<String> results = Files.readAllLines(out.resolve("results.csv"));
+    assertThat(results.subList(1, results.size())).allSatisfy(line ->
+        assertThat(line).startsWith("tiny,placement-only,prism,"));
+    assertThat(Files.readAllLines(out.resolve("goodput.csv")).get(1)).startsWith("tiny,placement-only,prism,");
+    assertThat(Files.readString(out.resolve("summary.md"))).contains("Regime: `placement-only`")
+        .contains("TTFT p50 / p99 ms, served");
+    int shed = results.get(0).indexOf(",shed,");
+    assertThat(shed).isPositive();
+    int shedColumn = List.of(results.get(0).split(",")).indexOf("shed");
+    assertThat(results.subList(1, results.size())).as("nobody sheds in placement-only")
+        .allSatisfy(line -> assertThat(line.split(",")[shedColumn]).isEqualTo("0"));
+  }
+
+  @Test
+  void shouldNameTheRegimesWhenTheRegimeIsUnknown() throws IOException {
+    Path file = scenario(7, "round-robin", "fair");
+
+    assertThatThrownBy(() -> ScenarioLoader.load(file))
+        .hasMessageContaining("regime must be one of as-shipped, equal-admission, placement-only, got 'fair'");
   }
 }

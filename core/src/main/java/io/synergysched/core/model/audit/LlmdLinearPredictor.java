@@ -21,10 +21,11 @@ import io.synergysched.core.telemetry.StepObservation;
  * </ul>
  *
  * <p>Features are standardized with the running mean and variance and fitted by ridge regression
- * ({@code alpha = 1}, a stand-in for the evidence-tuned prior of BayesianRidge, which is nearly flat
- * at these sample sizes). No forgetting, as llm-d keeps bounded but unaged sample buckets. llm-d
- * retrains on an interval (30 min by default) after at least 10 samples; here it refits before every
- * prediction once 10 samples exist, which can only help it. Before that it predicts the mean.
+ * ({@code alpha = 1}, a stand-in for the evidence-tuned prior of BayesianRidge, which is nearly
+ * flat at these sample sizes; {@link StandardizedRidgeRegression}). No forgetting, as llm-d keeps
+ * bounded but unaged sample buckets. llm-d retrains on an interval (30 min by default) after at
+ * least 10 samples; here it refits before every prediction once 10 samples exist, which can only
+ * help it. Before that it predicts the mean.
  */
 public final class LlmdLinearPredictor implements StepLatencyPredictor {
 
@@ -34,19 +35,8 @@ public final class LlmdLinearPredictor implements StepLatencyPredictor {
   private static final double RIDGE_ALPHA = 1.0;
 
   private final double[] x = new double[D];
-  private final double[] sum = new double[D];
-  private final double[] cross = new double[D * D];
-  private final double[] crossY = new double[D];
-  private final double[] weights = new double[D];
-  // Sums are taken around the first sample so covariances do not cancel catastrophically.
-  private final double[] shift = new double[D];
-  private double shiftY;
-  private long samples;
-  private double sumY;
-  private double intercept;
+  private final StandardizedRidgeRegression regression = new StandardizedRidgeRegression(D, RIDGE_ALPHA);
   private boolean stale;
-  private boolean fitted;
-
 
   @Override
   public String name() {
@@ -55,15 +45,12 @@ public final class LlmdLinearPredictor implements StepLatencyPredictor {
 
   @Override
   public double predictUs(StepObservation step) {
-    if (samples < MIN_SAMPLES || (stale ? !fit() : !fitted)) {
-      return samples == 0 ? 0.0 : (shiftY + sumY / samples) * 1000.0;
+    long samples = regression.samples();
+    if (samples < MIN_SAMPLES || (stale ? !refit() : !regression.fitted())) {
+      return samples == 0 ? 0.0 : regression.meanTarget() * 1000.0;
     }
     fill(step);
-    double y = intercept;
-    for (int i = 0; i < D; i++) {
-      y += weights[i] * x[i];
-    }
-    return Math.max(0.0, y * 1000.0);
+    return Math.max(0.0, regression.predict(x) * 1000.0);
   }
 
   @Override
@@ -72,25 +59,13 @@ public final class LlmdLinearPredictor implements StepLatencyPredictor {
       return;
     }
     fill(step);
-    double y = step.durationUs() / 1000.0;
-    if (samples == 0) {
-      System.arraycopy(x, 0, shift, 0, D);
-      shiftY = y;
-    }
-    y -= shiftY;
-    for (int i = 0; i < D; i++) {
-      x[i] -= shift[i];
-    }
-    for (int i = 0; i < D; i++) {
-      sum[i] += x[i];
-      crossY[i] += x[i] * y;
-      for (int j = 0; j < D; j++) {
-        cross[i * D + j] += x[i] * x[j];
-      }
-    }
-    sumY += y;
-    samples++;
+    regression.add(x, step.durationUs() / 1000.0);
     stale = true;
+  }
+
+  private boolean refit() {
+    stale = false;
+    return regression.fit();
   }
 
   private void fill(StepObservation step) {
@@ -101,75 +76,5 @@ public final class LlmdLinearPredictor implements StepLatencyPredictor {
     x[4] = step.running();
     x[5] = (double) step.prefillTokens() + step.prefillCachedContext();
     x[6] = step.decodeContextSum();
-  }
-
-  private boolean fit() {
-    stale = false;
-    double n = samples;
-    double[] mean = new double[D];
-    double[] std = new double[D];
-    for (int i = 0; i < D; i++) {
-      mean[i] = sum[i] / n;
-      double variance = cross[i * D + i] / n - mean[i] * mean[i];
-      std[i] = variance > 1e-12 * (1 + mean[i] * mean[i]) ? Math.sqrt(variance) : 0.0;
-    }
-    double meanY = sumY / n;
-    // Ridge in standardized coordinates; a constant feature (std 0) gets no weight.
-    double[] m = new double[D * D];
-    double[] r = new double[D];
-    for (int i = 0; i < D; i++) {
-      for (int j = 0; j < D; j++) {
-        double covariance = cross[i * D + j] - n * mean[i] * mean[j];
-        m[i * D + j] = std[i] > 0 && std[j] > 0 ? covariance / (std[i] * std[j]) : (i == j ? 1.0 : 0.0);
-      }
-      m[i * D + i] += RIDGE_ALPHA;
-      r[i] = std[i] > 0 ? (crossY[i] - n * mean[i] * meanY) / std[i] : 0.0;
-    }
-    double[] beta = choleskySolve(m, r);
-    if (beta == null) {
-      fitted = false;
-      return false;
-    }
-    intercept = shiftY + meanY;
-    for (int i = 0; i < D; i++) {
-      weights[i] = std[i] > 0 ? beta[i] / std[i] : 0.0;
-      intercept -= weights[i] * (shift[i] + mean[i]);
-    }
-    fitted = true;
-    return true;
-  }
-
-  private static double[] choleskySolve(double[] m, double[] r) {
-    double[] l = new double[D * D];
-    for (int i = 0; i < D; i++) {
-      for (int j = 0; j <= i; j++) {
-        double s = m[i * D + j];
-        for (int k = 0; k < j; k++) {
-          s -= l[i * D + k] * l[j * D + k];
-        }
-        if (i == j) {
-          if (!(s > 0)) {
-            return null;
-          }
-          l[i * D + i] = Math.sqrt(s);
-        } else {
-          l[i * D + j] = s / l[j * D + j];
-        }
-      }
-    }
-    double[] v = r.clone();
-    for (int i = 0; i < D; i++) {
-      for (int k = 0; k < i; k++) {
-        v[i] -= l[i * D + k] * v[k];
-      }
-      v[i] /= l[i * D + i];
-    }
-    for (int i = D - 1; i >= 0; i--) {
-      for (int k = i + 1; k < D; k++) {
-        v[i] -= l[k * D + i] * v[k];
-      }
-      v[i] /= l[i * D + i];
-    }
-    return v;
   }
 }

@@ -3,15 +3,18 @@ package io.synergysched.core.routing.baseline;
 import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
-import io.synergysched.core.routing.Router;
+import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.RoutingRequest;
+import io.synergysched.core.routing.ScoreNormalization;
 import io.synergysched.core.setting.Settings;
 import java.util.List;
 
 /**
- * Llumnix's dispatch load: KV blocks in use plus the blocks the waiting queue will demand, as a
- * share of the cache ("freeness" is its complement); polled telemetry, waiting requests assumed to
- * carry the mean prompt the router has seen. Score = 1 - load, clipped to [0, 1].
+ * The load of Llumnix's load-balance policy (its default, {@code --scheduling-policy load-balance};
+ * neutral instances rank by {@code all_prefills_tokens_num}): the uncomputed prompt tokens the
+ * instance reported plus the prompts dispatched to it that no report shows yet
+ * ({@link LlumnixInstanceStatus}). Lower load scores higher, min-max normalized, so max-score picks
+ * the least-loaded instance as Llumnix's {@code metricBasedSelector} (top-k 1) does.
  */
 public final class LlumnixFreenessScorer implements CandidateScorer {
 
@@ -19,8 +22,13 @@ public final class LlumnixFreenessScorer implements CandidateScorer {
 
   /** Declares no parameters. */
   public static final Settings PARAMETERS = Settings.of();
-  private double meanPrompt = 512;
-  private long routed;
+
+  private final LlumnixInstanceStatus status;
+  private double[] load = new double[16];
+
+  public LlumnixFreenessScorer(PluginContext context) {
+    this.status = context.shared(LlumnixInstanceStatus.class, LlumnixInstanceStatus.TYPE);
+  }
 
   @Override
   public String type() {
@@ -29,20 +37,13 @@ public final class LlumnixFreenessScorer implements CandidateScorer {
 
   @Override
   public void score(RoutingRequest request, List<? extends EngineView> engines, Candidates c, double[] scores) {
-    double blocksPerWaiting = Math.ceil(meanPrompt / 16.0);
-    for (int k = 0; k < c.size(); k++) {
-      EngineView e = engines.get(c.engineAt(k));
-      double demand = e.kvBlocksUsed() + e.waiting() * blocksPerWaiting;
-      double load = e.kvBlocksTotal() > 0 ? demand / e.kvBlocksTotal() : 1;
-      scores[k] = Math.max(0, Math.min(1, 1 - load / 2));
+    int m = c.size();
+    if (load.length < m) {
+      load = new double[Math.max(m, load.length * 2)];
     }
-  }
-
-  @Override
-  public void onRouted(RoutingRequest request, int engine) {
-    if (engine != Router.SHED) {
-      routed++;
-      meanPrompt += (request.promptTokens() - meanPrompt) / Math.min(routed, 1000);
+    for (int k = 0; k < m; k++) {
+      load[k] = status.allPrefillTokens(c.engineAt(k));
     }
+    ScoreNormalization.lessIsBetter(load, m, scores);
   }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 import io.synergysched.core.routing.PluginHarness;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.TestEngine;
-import io.synergysched.core.routing.TestPriors;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,49 +16,38 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LlumnixTtftFilterTest {
 
   static Stream<Arguments> cases() {
-    // Priors: a100 steps take 8 + 0.06 ms per token, h100 half that (TestPriors).
+    // Profiles: a100 steps take 8 + 0.06 ms per token, h100 half that (TestPriors); a 500-token
+    // prompt is predicted at 38 ms on an idle a100, 19 ms on an idle h100.
+    // name, script (LlumnixFeed), gpus, prompt, TTFT target (NaN: none), parameters, engines kept
     return Stream.of(
-        // name, gpus, polled waiting per engine, prompts routed before, prompt, TTFT SLO (NaN: none),
-        // parameters, engines kept
-        arguments("idle engines all meet a loose SLO", new String[] {"a100", "a100", "h100"}, new int[] {0, 0, 0},
-            new int[0], 500, 1000.0, new String[0], List.of(0, 1, 2)),
-        arguments("a deep polled queue misses it", new String[] {"a100", "a100"}, new int[] {0, 200},
-            new int[0], 500, 1000.0, new String[0], List.of(0)),
-        // 8,000 tokens: about 0.49 s on an A100, 0.25 s on an H100.
-        arguments("a long prompt only fits the fast class", new String[] {"a100", "h100"}, new int[] {0, 0},
-            new int[0], 8000, 400.0, new String[0], List.of(1)),
-        arguments("without an SLO the default target applies", new String[] {"a100", "h100"}, new int[] {0, 0},
-            new int[0], 8000, Double.NaN, new String[] {"default-ttft-slo-ms", "400"}, List.of(1)),
-        arguments("an engine class without a profile is kept", new String[] {"b200", "a100"}, new int[] {500, 500},
-            new int[0], 500, 1000.0, new String[0], List.of(0)),
-        // Five waiting requests: ~2,600 tokens at the initial 512-token mean, ~20,000 at a 4,000-token mean.
-        arguments("the queue is costed at the mean prompt routed so far", new String[] {"a100", "a100"},
-            new int[] {5, 0}, new int[] {4000, 4000, 4000}, 100, 1000.0, new String[0], List.of(1)),
-        arguments("a short queue at the initial mean fits", new String[] {"a100", "a100"},
-            new int[] {5, 0}, new int[0], 100, 1000.0, new String[0], List.of(0, 1)),
-        arguments("a smaller assumed token budget drains the queue slower", new String[] {"a100", "a100"},
-            new int[] {25, 0}, new int[0], 100, 1000.0, new String[] {"token-budget", "256"}, List.of(1)),
-        arguments("the same queue at the default budget fits", new String[] {"a100", "a100"},
-            new int[] {25, 0}, new int[0], 100, 1000.0, new String[0], List.of(0, 1)));
+        arguments("idle engines all pass a loose target", "", new String[] {"a100", "h100"}, 500, 1000.0,
+            new String[0], List.of(0, 1)),
+        arguments("the threshold is 0.85 of the target: 38 ms misses 0.85 x 40", "", new String[] {"a100", "h100"},
+            500, 40.0, new String[0], List.of(1)),
+        arguments("a threshold of 1 keeps it", "", new String[] {"a100", "h100"}, 500, 40.0,
+            new String[] {"ttft-slo-dispatch-threshold", "1"}, List.of(0, 1)),
+        arguments("work dispatched but not yet reported counts", "r5000", new String[] {"a100", "a100"}, 500, 200.0,
+            new String[0], List.of(1)),
+        arguments("no instance in time leaves the set empty", "r5000 r5000/1", new String[] {"a100", "a100"}, 500,
+            200.0, new String[0], List.of()),
+        arguments("without a target the default applies", "", new String[] {"a100", "h100"}, 500, Double.NaN,
+            new String[] {"default-ttft-slo-ms", "40"}, List.of(1)),
+        arguments("an instance of a class without a profile is kept", "r5000/1", new String[] {"b200", "a100"}, 500,
+            200.0, new String[0], List.of(0)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void shouldKeepTheEnginesWhoseProfiledTtftMeetsTheSloWhenLoadsDiffer(String name, String[] gpus, int[] waiting,
-      int[] routedPrompts, int prompt, double sloTtftMs, String[] parameters, List<Integer> expected) {
-    LlumnixTtftFilter filter = new LlumnixTtftFilter(PluginHarness.context(LlumnixTtftFilter.TYPE, parameters));
-    filter.useEngineClassPriors(TestPriors.A100_AND_H100::get);
-    for (int i = 0; i < routedPrompts.length; i++) {
-      filter.onRouted(TestEngine.request(i, i, routedPrompts[i]), 0);
-    }
-    List<TestEngine> engines = new java.util.ArrayList<>();
+  void shouldKeepTheInstancesPredictedBelowTheThresholdWhenLoadsAndClassesDiffer(String name, String script,
+      String[] gpus, int prompt, double sloTtftMs, String[] parameters, List<Integer> expected) {
+    LlumnixFeed feed = new LlumnixFeed().run(script);
+    LlumnixTtftFilter filter = new LlumnixTtftFilter(
+        PluginHarness.context(LlumnixTtftFilter.TYPE, feed.shared(), parameters));
+    List<TestEngine> engines = new ArrayList<>();
     for (int i = 0; i < gpus.length; i++) {
-      TestEngine e = new TestEngine("e" + i, gpus[i]);
-      e.waiting = waiting[i];
-      engines.add(e);
+      engines.add(new TestEngine("e" + i, gpus[i]));
     }
-
-    RoutingRequest request = new RoutingRequest(99, 99, prompt, sloTtftMs, 100, null, new long[0]);
+    RoutingRequest request = new RoutingRequest(99, feed.clockMs(), prompt, sloTtftMs, 100, null, new long[0]);
 
     assertThat(PluginHarness.kept(filter, request, engines)).isEqualTo(expected);
   }

@@ -32,6 +32,7 @@ public final class ClusterSimulation {
   private final double stalenessMs;
   private final SloTargets slo;
   private final int shedRetries;
+  private final Regime regime;
 
   public ClusterSimulation(
       List<EngineSetup> engines, String schedulerName, double stalenessMs, SloTargets slo) {
@@ -48,6 +49,16 @@ public final class ClusterSimulation {
    */
   public ClusterSimulation(List<EngineSetup> engines, String schedulerName, double stalenessMs,
       SloTargets slo, int shedRetries) {
+    this(engines, schedulerName, stalenessMs, slo, shedRetries, Regime.AS_SHIPPED);
+  }
+
+  /**
+   * As above, with the engines' schedulers created under {@code regime} (scenario key {@code
+   * regime}; the router is created by the caller, under the same regime).
+   */
+  public ClusterSimulation(List<EngineSetup> engines, String schedulerName, double stalenessMs,
+      SloTargets slo, int shedRetries, Regime regime) {
+    regime.requireImplemented();
     if (engines.isEmpty()) {
       throw new IllegalArgumentException("engines must not be empty");
     }
@@ -63,6 +74,11 @@ public final class ClusterSimulation {
       throw new IllegalArgumentException("shed_retries must be >= 0, got " + shedRetries);
     }
     this.shedRetries = shedRetries;
+    this.regime = regime;
+  }
+
+  public Regime regime() {
+    return regime;
   }
 
   /**

@@ -33,8 +33,14 @@ public final class SimulatorRouters {
     return names;
   }
 
-  /** A fresh router by name; fails naming the known ones. */
+  /** A fresh router by name, as shipped; fails naming the known ones. */
   public static Router create(String name) {
+    return create(name, Regime.AS_SHIPPED);
+  }
+
+  /** A fresh router by name under {@code regime}; fails naming the known ones. */
+  public static Router create(String name, Regime regime) {
+    regime.requireImplemented();
     if (!ORACLE.equals(name)) {
       if (!RouterRegistry.names().contains(name)) {
         throw new IllegalArgumentException("unknown router '" + name + "', known: " + names());

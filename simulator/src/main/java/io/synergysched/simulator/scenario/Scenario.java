@@ -19,7 +19,8 @@ public record Scenario(
     Boolean recordTelemetry,
     String profiles,
     Double goodputAttainment,
-    Integer shedRetries) {
+    Integer shedRetries,
+    String regime) {
 
   /** {@code count} identical engines. */
   public record EngineGroup(
@@ -44,7 +45,14 @@ public record Scenario(
       Double ratePerS,
       String arrival,
       Double cv,
-      Integer limit) {}
+      Integer limit,
+      MmppSpec mmpp) {}
+
+  /**
+   * Bursty arrivals: the trace's requests, in their order, re-timed by a two-state Markov-modulated
+   * Poisson process at the window's own mean rate (times the rate scale).
+   */
+  public record MmppSpec(Double calmS, Double burstS, Double burstRatio) {}
 
   public record SloSpec(Double ttftMs, Double tpotMs) {}
 }

@@ -26,7 +26,8 @@ import java.util.List;
 
 /**
  * A {@link Scenario} made ready to run: its engines built from the profiles, its trace read,
- * windowed and clipped to the cluster's context, its settings resolved to their defaults. The
+ * windowed, re-timed (with {@code trace.mmpp}) and clipped to the cluster's context, its settings
+ * resolved to their defaults. The
  * scenario runner and the matrix runner both start from it. Immutable; safe to share between
  * threads, since every run builds its own engines and router.
  */
@@ -38,8 +39,6 @@ public final class PreparedScenario {
   private final int clippedCount;
   private final SloTargets slo;
   private final Regime regime;
-  private final MarkovModulatedArrivals mmpp;
-  private final double meanRatePerS;
 
   private PreparedScenario(Scenario scenario, List<EngineSetup> engines, List<TraceRequest> requests,
       int clippedCount) {
@@ -49,10 +48,6 @@ public final class PreparedScenario {
     this.clippedCount = clippedCount;
     this.slo = new SloTargets(scenario.slo().ttftMs(), scenario.slo().tpotMs());
     this.regime = Regime.parse(scenario.regime());
-    Scenario.MmppSpec m = scenario.trace().mmpp();
-    this.mmpp = m == null ? null
-        : new MarkovModulatedArrivals(m.calmS(), m.burstS(), m.burstRatio(), seed(scenario));
-    this.meanRatePerS = mmpp == null ? Double.NaN : meanRate(this.requests);
   }
 
   /**
@@ -85,7 +80,7 @@ public final class PreparedScenario {
     return engines;
   }
 
-  /** The requests at rate scale 1, after the window and the clipping. */
+  /** The requests at rate scale 1, after the window, the re-timing and the clipping. */
   public List<TraceRequest> requests() {
     return requests;
   }
@@ -123,18 +118,9 @@ public final class PreparedScenario {
     return SimulatorRouters.create(name, regime);
   }
 
-  /**
-   * The requests at {@code scale} times the trace's rate: every arrival divided by the scale, or,
-   * with {@code trace.mmpp}, MMPP arrivals at the scale times the trace's own mean rate.
-   */
+  /** The requests at {@code scale} times the trace's rate: every arrival divided by the scale. */
   public List<TraceRequest> atRateScale(double scale) {
-    if (mmpp == null) {
-      return TraceTransforms.scaleRate(requests, scale);
-    }
-    if (!(scale > 0)) {
-      throw new IllegalArgumentException("rate scale must be > 0, got " + scale);
-    }
-    return mmpp.retime(requests, meanRatePerS * scale);
+    return TraceTransforms.scaleRate(requests, scale);
   }
 
   private static long seed(Scenario scenario) {
@@ -191,6 +177,11 @@ public final class PreparedScenario {
     }
     if (requests.isEmpty()) {
       throw new IllegalArgumentException("trace: no requests left after trace.start_s/window_s");
+    }
+    Scenario.MmppSpec m = t.mmpp();
+    if (m != null) {
+      requests = new MarkovModulatedArrivals(m.calmS(), m.burstS(), m.burstRatio(), seed)
+          .retime(requests, meanRate(requests));
     }
     return requests;
   }

@@ -50,7 +50,8 @@ public record Scenario(
 
   /**
    * Bursty arrivals: the trace's requests, in their order, re-timed by a two-state Markov-modulated
-   * Poisson process at the window's own mean rate (times the rate scale).
+   * Poisson process at the window's own mean rate; rate scales then divide the new times as they
+   * would the trace's own. Sojourn means in seconds at rate scale 1.
    */
   public record MmppSpec(Double calmS, Double burstS, Double burstRatio) {}
 

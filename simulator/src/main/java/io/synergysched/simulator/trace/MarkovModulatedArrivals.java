@@ -12,11 +12,10 @@ import java.util.SplittableRandom;
  * long-run mean is the rate asked for. docs/simulator.md gives the parameters the matrix uses and
  * why.
  *
- * <p>Arrivals are built by a time change, so that runs at different rates are coupled: the state
- * path and a sequence of unit-rate event times E_1 &lt; E_2 &lt; ... depend only on the seed, and
- * at mean rate m the i-th arrival is the time t at which m times the integral of the state's rate
- * factor from 0 to t reaches E_i. A higher rate moves every arrival earlier while the bursts stay
- * where they are in time, so a goodput search over rates sees the same bursts at every rate.
+ * <p>Arrivals are built by a time change: the state path and a sequence of unit-rate event times
+ * E_1 &lt; E_2 &lt; ... depend only on the seed, and at mean rate m the i-th arrival is the time t
+ * at which m times the integral of the state's rate factor from 0 to t reaches E_i. So one seed
+ * gives one pattern of bursts, and a higher rate moves every arrival earlier.
  *
  * @param calmMeanS mean calm sojourn, seconds, &gt; 0
  * @param burstMeanS mean burst sojourn, seconds, &gt; 0

@@ -16,15 +16,19 @@ class ScenarioRunnerTest {
   @TempDir Path dir;
 
   private Path scenario(long seed) throws IOException {
+    return scenario(seed, "");
+  }
+
+  private Path scenario(long seed, String traceExtra) throws IOException {
     Path trace = SharedDataLocator.dataRoot()
         .resolve("traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv");
-    Path file = dir.resolve("s-" + seed + ".yaml");
+    Path file = dir.resolve("s-" + seed + "-" + traceExtra.hashCode() + ".yaml");
     Files.writeString(file, String.join("\n",
         "name: tiny",
         "seed: " + seed,
         "engines: [{gpu: a100, model: llama-2-7b, tp: 1, count: 2, noise_sigma: 0.1},",
         "          {gpu: a100, model: llama-3-8b, tp: 1, count: 1, prefix_caching: true}]",
-        "trace: {path: " + trace + ", format: azure, window_s: 60}",
+        "trace: {path: " + trace + ", format: azure, window_s: 60" + traceExtra + "}",
         "slo: {ttft_ms: 1000, tpot_ms: 100}",
         "rate_scales: [1, 8]",
         "routers: [round-robin]",
@@ -87,5 +91,42 @@ class ScenarioRunnerTest {
 
     assertThatThrownBy(() -> ScenarioLoader.load(file))
         .hasMessageContaining("engines[0].tp must be >= 1");
+  }
+
+  @Test
+  void shouldRetimeTheTraceWithTheMmppWhenTheScenarioAsksForBurstyArrivals() throws IOException {
+    String mmpp = ", mmpp: {calm_s: 10, burst_s: 2.5, burst_ratio: 4}";
+    Path own = run(scenario(7), "own");
+    Path bursty = run(scenario(7, mmpp), "bursty");
+    Path again = run(scenario(7, mmpp), "again");
+
+    assertThat(Files.readString(bursty.resolve("results.csv")))
+        .isNotEqualTo(Files.readString(own.resolve("results.csv")))
+        .isEqualTo(Files.readString(again.resolve("results.csv")));
+    List<String> rows = Files.readAllLines(bursty.resolve("results.csv"));
+    assertThat(rows.get(1).split(",")[4]).as("same requests")
+        .isEqualTo(Files.readAllLines(own.resolve("results.csv")).get(1).split(",")[4]);
+  }
+
+  @Test
+  void shouldNameTheKeyWhenTheRegimeOrTheMmppIsInvalid() throws IOException {
+    Path regime = dir.resolve("regime.yaml");
+    Files.writeString(regime, Files.readString(scenario(7)) + "regime: fair\n");
+    Path mmpp = scenario(7, ", mmpp: {calm_s: 10, burst_s: 2.5}");
+
+    assertThatThrownBy(() -> ScenarioLoader.load(regime))
+        .hasMessageContaining("regime 'fair' is not one of [as-shipped, equal-admission, placement-only]");
+    assertThatThrownBy(() -> ScenarioLoader.load(mmpp))
+        .hasMessageContaining("trace.mmpp needs calm_s, burst_s and burst_ratio");
+  }
+
+  @Test
+  void shouldRunAsShippedWhenTheRegimeIsGivenExplicitly() throws IOException {
+    Path implicit = run(scenario(7), "implicit");
+    Path explicit = dir.resolve("explicit.yaml");
+    Files.writeString(explicit, Files.readString(scenario(7)) + "regime: as-shipped\n");
+
+    assertThat(Files.readString(run(explicit, "explicit").resolve("results.csv")))
+        .isEqualTo(Files.readString(implicit.resolve("results.csv")));
   }
 }

@@ -3,6 +3,7 @@ package io.synergysched.simulator.matrix;
 import io.synergysched.simulator.cluster.ClusterSimulation;
 import io.synergysched.simulator.cluster.Regime;
 import io.synergysched.simulator.cluster.RunResult;
+import io.synergysched.simulator.cluster.SimulatorRouters;
 import io.synergysched.simulator.scenario.GoodputSearch;
 import io.synergysched.simulator.scenario.PreparedScenario;
 import io.synergysched.simulator.trace.RecordingReader;
@@ -58,6 +59,10 @@ public final class MatrixRunner {
   }
 
   public MatrixResults run() {
+    // a regime the routers cannot run fails now, not after hours of the regimes before it
+    for (Regime regime : plan.regimes()) {
+      SimulatorRouters.create(plan.reference().router(), regime);
+    }
     MatrixResults results = new MatrixResults(plan);
     int planned = plannedSearches();
     AtomicInteger done = new AtomicInteger();

@@ -8,7 +8,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs a scenario file and writes results.csv, goodput.csv, summary.md (and telemetry.avro). */
+/**
+ * Runs a scenario file and writes results.csv, goodput.csv, summary.md (and telemetry.avro). A
+ * trace of format {@code recording} is a {@code record} file of synergy.requests.inbound
+ * ({@link InboundRequestRecording}): recorded traffic replayed against any policy.
+ */
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
@@ -26,7 +30,8 @@ final class SimulateCommand implements Callable<Integer> {
     Scenario scenario = ScenarioLoader.load(scenarioFile);
     Path outDir = out != null ? out : Path.of("out", scenario.name());
     try (TerminalProgressBar bar = new TerminalProgressBar("simulate " + scenario.name())) {
-      new ScenarioRunner(scenario, scenarioFile, bar::update, AvroTelemetrySink::open).run(outDir);
+      new ScenarioRunner(scenario, scenarioFile, bar::update, AvroTelemetrySink::open,
+          InboundRequestRecording::read).run(outDir);
     }
     System.out.println("wrote " + outDir.resolve("results.csv") + ", goodput.csv, summary.md");
     return 0;

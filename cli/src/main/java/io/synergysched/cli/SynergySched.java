@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       StepLatencyCommand.class,
       SimulateCommand.class,
+      MatrixCommand.class,
       BenchSimCommand.class,
       BenchPrismCommand.class,
       BenchTrainerCommand.class,

@@ -189,7 +189,8 @@ final class TopicRecording {
     return codec.encode(topic + "-value", (T) value);
   }
 
-  private static byte[] bytes(ByteBuffer buffer) {
+  /** The remaining bytes of {@code buffer}, which is left as it was. */
+  static byte[] bytes(ByteBuffer buffer) {
     byte[] out = new byte[buffer.remaining()];
     buffer.duplicate().get(out);
     return out;

@@ -48,7 +48,15 @@ public record Scenario(
       Double ratePerS,
       String arrival,
       Double cv,
-      Integer limit) {}
+      Integer limit,
+      MmppSpec mmpp) {}
+
+  /**
+   * Bursty arrivals: the trace's requests, in their order, re-timed by a two-state Markov-modulated
+   * Poisson process at the window's own mean rate; rate scales then divide the new times as they
+   * would the trace's own. Sojourn means in seconds at rate scale 1.
+   */
+  public record MmppSpec(Double calmS, Double burstS, Double burstRatio) {}
 
   public record SloSpec(Double ttftMs, Double tpotMs) {}
 }

@@ -1,61 +1,30 @@
 package io.synergysched.simulator.scenario;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.synergysched.core.regime.Regime;
 import io.synergysched.core.scheduling.BatchSchedulerRegistry;
 import io.synergysched.simulator.cluster.SimulatorRouters;
+import io.synergysched.simulator.trace.MarkovModulatedArrivals;
 import io.synergysched.simulator.trace.TraceFormat;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /** Reads a scenario YAML and checks it, failing fast with a message that names the bad key. */
 public final class ScenarioLoader {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-
   private ScenarioLoader() {}
 
   public static Scenario load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException("scenario file not found: " + file);
-    }
-    Scenario scenario;
-    try {
-      scenario = YAML.readValue(file.toFile(), Scenario.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw new IllegalArgumentException(file + ": unknown key '" + path(e) + "'; known keys: "
-          + e.getKnownPropertyIds().stream().map(Object::toString).sorted()
-              .collect(Collectors.joining(", ")));
-    } catch (JsonMappingException e) {
-      throw new IllegalArgumentException(file + ": bad value for '" + path(e) + "': "
-          + e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new IllegalArgumentException(file + ": cannot read scenario: " + e.getMessage(), e);
-    }
-    if (scenario == null) {
-      throw new IllegalArgumentException(file + ": empty scenario");
-    }
+    Scenario scenario = StrictYaml.read(file, Scenario.class, "scenario");
     validate(scenario, file);
     return scenario;
   }
 
-  private static String path(JsonMappingException e) {
-    return e.getPath().stream()
-        .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-        .collect(Collectors.joining(".")).replace(".[", "[");
-  }
-
-  static void validate(Scenario s, Path file) {
+  /**
+   * Checks a scenario, whether read from a file or built by a program (the matrix runner).
+   *
+   * @param file where it came from, for messages
+   * @throws IllegalArgumentException naming the bad key
+   */
+  public static void validate(Scenario s, Path file) {
     require(s.name() != null && !s.name().isBlank(), file, "name", "is required");
     require(s.engines() != null && !s.engines().isEmpty(), file, "engines", "needs at least one engine group");
     for (int i = 0; i < s.engines().size(); i++) {
@@ -99,6 +68,16 @@ public final class ScenarioLoader {
     require(s.goodputAttainment() == null || (s.goodputAttainment() > 0 && s.goodputAttainment() <= 1),
         file, "goodput_attainment", "must be in (0, 1]");
     require(s.shedRetries() == null || s.shedRetries() >= 0, file, "shed_retries", "must be >= 0");
+    Scenario.MmppSpec mmpp = s.trace().mmpp();
+    if (mmpp != null) {
+      require(mmpp.calmS() != null && mmpp.burstS() != null && mmpp.burstRatio() != null, file,
+          "trace.mmpp", "needs calm_s, burst_s and burst_ratio");
+      try {
+        new MarkovModulatedArrivals(mmpp.calmS(), mmpp.burstS(), mmpp.burstRatio(), 0);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(file + ": " + e.getMessage());
+      }
+    }
     try {
       Regime.parse(s.regime());
     } catch (IllegalArgumentException e) {

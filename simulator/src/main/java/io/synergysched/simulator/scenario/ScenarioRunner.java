@@ -1,25 +1,13 @@
 package io.synergysched.simulator.scenario;
 
 import io.synergysched.core.regime.Regime;
-import io.synergysched.core.setting.Setting;
 import io.synergysched.core.telemetry.StepObservation;
-import io.synergysched.simulator.SharedDataLocator;
 import io.synergysched.simulator.cluster.ClusterSimulation;
 import io.synergysched.simulator.cluster.EngineSetup;
 import io.synergysched.simulator.cluster.RunResult;
-import io.synergysched.simulator.cluster.SimulatorRouters;
-import io.synergysched.simulator.cluster.SloTargets;
-import io.synergysched.simulator.engine.EngineConfig;
 import io.synergysched.simulator.engine.EngineListener;
-import io.synergysched.simulator.profile.EngineSpec;
-import io.synergysched.simulator.profile.ProfileDirectory;
-import io.synergysched.simulator.profile.ProfileOptions;
-import io.synergysched.simulator.profile.ProfiledStepLatency;
-import io.synergysched.simulator.trace.SyntheticArrivals;
-import io.synergysched.simulator.trace.TraceFormat;
-import io.synergysched.simulator.trace.TraceLoader;
+import io.synergysched.simulator.trace.RecordingReader;
 import io.synergysched.simulator.trace.TraceRequest;
-import io.synergysched.simulator.trace.TraceTransforms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -55,9 +43,6 @@ public final class ScenarioRunner {
       + "retries,retries_routed,retries_in_slo";
   public static final String GOODPUT_HEADER = "scenario,regime,router,scheduler,goodput_rate_scale";
 
-  private static final int BISECTION_STEPS = 6;
-  private static final int DOUBLINGS = 4;
-
   /** Told the share of the planned work done, from the simulation thread. */
   public interface Progress {
     void update(String run, double fraction);
@@ -68,6 +53,7 @@ public final class ScenarioRunner {
   private final Path scenarioFile;
   private final Progress progress;
   private final Function<Path, StepTelemetrySink> telemetrySinks;
+  private final RecordingReader recordings;
 
   /**
    * @param telemetrySinks opens the sink for {@code telemetry.avro}; may be null when the scenario
@@ -75,38 +61,35 @@ public final class ScenarioRunner {
    */
   public ScenarioRunner(Scenario scenario, Path scenarioFile, Progress progress,
       Function<Path, StepTelemetrySink> telemetrySinks) {
+    this(scenario, scenarioFile, progress, telemetrySinks, null);
+  }
+
+  /**
+   * @param recordings reads trace format {@code recording}; may be null when the scenario's trace
+   *     is in another format
+   */
+  public ScenarioRunner(Scenario scenario, Path scenarioFile, Progress progress,
+      Function<Path, StepTelemetrySink> telemetrySinks, RecordingReader recordings) {
     this.scenario = scenario;
     this.regime = Regime.parse(scenario.regime());
     this.scenarioFile = scenarioFile;
     this.progress = progress == null ? (run, fraction) -> { } : progress;
     this.telemetrySinks = telemetrySinks;
+    this.recordings = recordings;
   }
 
   /** Runs everything and writes the reports into {@code outDir}; returns the results table. */
   public Map<String, RunResult> run(Path outDir) {
-    long seed = scenario.seed() == null ? 1L : scenario.seed();
-    ProfileDirectory profiles = scenario.profiles() == null
-        ? ProfileDirectory.shared()
-        : new ProfileDirectory(resolve(scenario.profiles()));
-    List<EngineSetup> engines = engines(profiles, seed);
-    int maxModelLen = Integer.MAX_VALUE;
-    for (EngineSetup e : engines) {
-      int len = e.config().maxModelLen() > 0
-          ? e.config().maxModelLen() : e.latency().model().maxPositionEmbeddings();
-      maxModelLen = Math.min(maxModelLen, len);
-    }
-    List<TraceRequest> base = trace(seed);
-    TraceTransforms.Clipped clipped = TraceTransforms.clipToContext(base, maxModelLen);
-    List<TraceRequest> requests = clipped.requests();
-    SloTargets slo = new SloTargets(scenario.slo().ttftMs(), scenario.slo().tpotMs());
-    double staleness = scenario.telemetryStalenessMs() == null ? 0 : scenario.telemetryStalenessMs();
-    double target = scenario.goodputAttainment() == null ? 0.9 : scenario.goodputAttainment();
+    PreparedScenario prepared = PreparedScenario.of(scenario, scenarioFile, recordings);
+    List<EngineSetup> engines = prepared.engines();
+    List<TraceRequest> requests = prepared.requests();
+    double target = prepared.goodputTarget();
     boolean record = Boolean.TRUE.equals(scenario.recordTelemetry());
     if (record && telemetrySinks == null) {
       throw new IllegalArgumentException("record_telemetry: true, but no telemetry writer is available");
     }
     for (String router : scenario.routers()) {
-      SimulatorRouters.create(router, regime); // fails now, naming the key, if the regime cannot build it
+      prepared.router(router); // fails now, naming the key, if the regime cannot build it
     }
     try {
       Files.createDirectories(outDir);
@@ -116,7 +99,7 @@ public final class ScenarioRunner {
 
     int gridRuns = scenario.routers().size() * scenario.schedulers().size() * scenario.rateScales().size();
     int plannedRuns = gridRuns + scenario.routers().size() * scenario.schedulers().size()
-        * (BISECTION_STEPS + 2);
+        * (GoodputSearch.BISECTION_STEPS + 2);
     int[] done = {0};
     Map<String, RunResult> results = new TreeMap<>();
     StringBuilder csv = new StringBuilder(RESULTS_HEADER).append('\n');
@@ -126,14 +109,12 @@ public final class ScenarioRunner {
     try {
       for (String routerName : scenario.routers()) {
         for (String schedulerName : scenario.schedulers()) {
-          ClusterSimulation simulation = new ClusterSimulation(engines, schedulerName, staleness, slo,
-              scenario.shedRetries() == null ? 0 : scenario.shedRetries(), regime);
-          TreeMap<Double, RunResult> byScale = new TreeMap<>();
-          Function<Double, RunResult> runAt = scale -> byScale.computeIfAbsent(scale, s -> {
+          ClusterSimulation simulation = prepared.simulation(schedulerName);
+          GoodputSearch search = new GoodputSearch(s -> {
             String label = routerName + "/" + schedulerName + "/" + number(s);
             double base0 = (double) done[0] / plannedRuns;
             RunResult r = simulation.run(
-                TraceTransforms.scaleRate(requests, s), SimulatorRouters.create(routerName, regime), null,
+                prepared.atRateScale(s), prepared.router(routerName), null,
                 f -> progress.update(label, base0 + f / plannedRuns));
             done[0]++;
             progress.update(label, (double) done[0] / plannedRuns);
@@ -149,18 +130,17 @@ public final class ScenarioRunner {
                   sink.write(label, step);
                 }
               };
-              r = simulation.run(TraceTransforms.scaleRate(requests, scale),
-                  SimulatorRouters.create(routerName, regime), listeners, null);
-              byScale.put(scale, r);
+              r = simulation.run(prepared.atRateScale(scale), prepared.router(routerName), listeners, null);
+              search.record(scale, r);
               done[0]++;
               progress.update(label, (double) done[0] / plannedRuns);
             } else {
-              r = runAt.apply(scale);
+              r = search.at(scale);
             }
             results.put(label, r);
-            csv.append(resultRow(routerName, schedulerName, scale, r, clipped.clippedCount()));
+            csv.append(resultRow(routerName, schedulerName, scale, r, prepared.clippedCount()));
           }
-          double goodput = goodput(byScale, runAt, target);
+          double goodput = search.goodput(target);
           goodputCsv.append(String.join(",", scenario.name(), regime.key(), routerName, schedulerName,
                   number(goodput)))
               .append('\n');
@@ -176,120 +156,8 @@ public final class ScenarioRunner {
     write(outDir.resolve("results.csv"), csv.toString());
     write(outDir.resolve("goodput.csv"), goodputCsv.toString());
     write(outDir.resolve("summary.md"),
-        summary(engines, requests.size(), clipped.clippedCount(), results, goodputRows, target));
+        summary(engines, requests.size(), prepared.clippedCount(), results, goodputRows, target));
     return results;
-  }
-
-  /**
-   * Highest rate scale whose attainment reaches the target (DistServe's goodput): bracket with
-   * the grid (doubling past it when even the largest scale passes), then bisect.
-   */
-  private static double goodput(TreeMap<Double, RunResult> byScale, Function<Double, RunResult> runAt,
-      double target) {
-    double lo = 0;
-    double hi = Double.NaN;
-    for (Map.Entry<Double, RunResult> e : new TreeMap<>(byScale).entrySet()) {
-      if (e.getValue().sloAttainment() >= target) {
-        if (Double.isNaN(hi)) {
-          lo = e.getKey();
-        }
-      } else if (Double.isNaN(hi)) {
-        hi = e.getKey();
-      }
-    }
-    if (Double.isNaN(hi)) {
-      double scale = byScale.lastKey();
-      for (int i = 0; i < DOUBLINGS && Double.isNaN(hi); i++) {
-        scale *= 2;
-        if (runAt.apply(scale).sloAttainment() >= target) {
-          lo = scale;
-        } else {
-          hi = scale;
-        }
-      }
-      if (Double.isNaN(hi)) {
-        return lo;
-      }
-    }
-    if (lo == 0) {
-      lo = hi / 16;
-      if (runAt.apply(lo).sloAttainment() < target) {
-        return 0;
-      }
-    }
-    for (int i = 0; i < BISECTION_STEPS && hi - lo > 0.01 * hi; i++) {
-      double mid = round3((lo + hi) / 2);
-      if (mid <= lo || mid >= hi) {
-        break;
-      }
-      if (runAt.apply(mid).sloAttainment() >= target) {
-        lo = mid;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  private static double round3(double x) {
-    return Math.round(x * 1000) / 1000.0;
-  }
-
-  private List<EngineSetup> engines(ProfileDirectory profiles, long seed) {
-    List<EngineSetup> setups = new ArrayList<>();
-    for (Scenario.EngineGroup g : scenario.engines()) {
-      EngineSpec spec = new EngineSpec(g.gpu(), g.model(), g.tp() == null ? 1 : g.tp());
-      ProfiledStepLatency latency = ProfiledStepLatency.load(profiles, spec,
-          new ProfileOptions(true, Boolean.TRUE.equals(g.cpuOverhead())));
-      int count = g.count() == null ? 1 : g.count();
-      for (int k = 0; k < count; k++) {
-        int index = setups.size();
-        String id = spec.gpu() + "-" + spec.model() + "-tp" + spec.tensorParallel() + "-" + index;
-        EngineConfig config = new EngineConfig(id, EngineConfig.BLOCK_SIZE.defaultValue(),
-            orDefault(g.gpuMemoryUtilization(), EngineConfig.GPU_MEMORY_UTILIZATION),
-            orDefault(g.activationReserveGb(), EngineConfig.ACTIVATION_RESERVE_GB),
-            orDefault(g.prefixCaching(), EngineConfig.PREFIX_CACHING),
-            orDefault(g.noiseSigma(), EngineConfig.NOISE_SIGMA),
-            seed * 1_000_003L + index,
-            orDefault(g.maxModelLen(), EngineConfig.MAX_MODEL_LEN),
-            orDefault(g.kvBlocks(), EngineConfig.KV_BLOCKS)).validate();
-        setups.add(new EngineSetup(config, latency));
-      }
-    }
-    return setups;
-  }
-
-  private static <T> T orDefault(T value, Setting<T> setting) {
-    return value == null ? setting.defaultValue() : value;
-  }
-
-  private List<TraceRequest> trace(long seed) {
-    Scenario.TraceSpec t = scenario.trace();
-    TraceFormat format = TraceFormat.parse(t.format());
-    SyntheticArrivals arrivals = t.ratePerS() == null ? null
-        : new SyntheticArrivals(t.arrival(), t.ratePerS(), t.cv() == null ? 1.0 : t.cv(), seed);
-    List<TraceRequest> requests = TraceLoader.load(resolve(t.path()), format, arrivals);
-    requests = TraceTransforms.window(requests, t.startS() == null ? 0 : t.startS(),
-        t.windowS() == null ? 0 : t.windowS());
-    if (t.limit() != null && t.limit() < requests.size()) {
-      requests = requests.subList(0, t.limit());
-    }
-    if (requests.isEmpty()) {
-      throw new IllegalArgumentException("trace: no requests left after trace.start_s/window_s");
-    }
-    return requests;
-  }
-
-  /** Paths are taken relative to the working directory (or an ancestor), then the scenario file. */
-  private Path resolve(String path) {
-    Path p = SharedDataLocator.resolveUserPath(path);
-    if (!Files.exists(p) && scenarioFile != null && scenarioFile.toAbsolutePath().getParent() != null) {
-      Path besideScenario = scenarioFile.toAbsolutePath().getParent().resolve(path).normalize();
-      if (Files.exists(besideScenario)) {
-        return besideScenario;
-      }
-    }
-    return p;
   }
 
   private String resultRow(String router, String scheduler, double scale, RunResult r, int clipped) {

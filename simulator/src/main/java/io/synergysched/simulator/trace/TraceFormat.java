@@ -14,7 +14,12 @@ public enum TraceFormat {
   /** arXiv summarization lengths, without times: arrivals are generated (Poisson or Gamma). */
   ARXIV,
   /** The generic CSV documented in docs/simulator.md. */
-  CSV;
+  CSV,
+  /**
+   * A {@code synergysched record} file holding {@code synergy.requests.inbound}: recorded traffic
+   * replayed offline. Read by a {@link RecordingReader} that the launcher supplies.
+   */
+  RECORDING;
 
   public static TraceFormat parse(String name) {
     try {

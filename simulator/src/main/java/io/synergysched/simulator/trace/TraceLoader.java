@@ -46,6 +46,18 @@ public final class TraceLoader {
    *     required for arxiv
    */
   public static List<TraceRequest> load(Path file, TraceFormat format, SyntheticArrivals arrivals) {
+    return load(file, format, arrivals, null);
+  }
+
+  /**
+   * As {@link #load(Path, TraceFormat, SyntheticArrivals)}, with the reader of format {@code
+   * recording}.
+   *
+   * @param recordings reads {@code recording} files; null when the caller has none (that format
+   *     then fails)
+   */
+  public static List<TraceRequest> load(Path file, TraceFormat format, SyntheticArrivals arrivals,
+      RecordingReader recordings) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException("trace.path: no such file " + file);
     }
@@ -55,6 +67,7 @@ public final class TraceLoader {
       case CSV -> readCsv(file, null);
       case MOONCAKE -> readMooncake(file);
       case ARXIV -> readArxiv(file, arrivals);
+      case RECORDING -> readRecording(file, recordings);
     };
     requests.sort(Comparator.comparingDouble(TraceRequest::arrivalMs));
     if (requests.isEmpty()) {
@@ -312,6 +325,14 @@ public final class TraceLoader {
       throw new TraceFormatException(file, line, key + " must be an integer >= " + min + ", got " + value);
     }
     return value.asLong();
+  }
+
+  private static List<TraceRequest> readRecording(Path file, RecordingReader recordings) {
+    if (recordings == null) {
+      throw new IllegalArgumentException("trace.format recording: " + file + " is an Avro recording, "
+          + "which only the synergysched launcher reads (run it with ./synergysched simulate)");
+    }
+    return new ArrayList<>(recordings.read(file));
   }
 
   private static List<TraceRequest> readArxiv(Path file, SyntheticArrivals arrivals) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The simulator's layers, bottom up: measured GPU profiles (step time), one engine (continuous
  * batching on those step times), the cluster (engines, a router, telemetry delay, traces), and
- * scenarios (files, sweeps, reports). A lower layer never reaches up: the engine simulator is
+ * scenarios (files, sweeps, reports), and the workload matrix (many scenarios, seeds, comparisons). A lower layer never reaches up: the engine simulator is
  * reused by the engine-connector in wall-clock time without any cluster or scenario code.
  */
 class SimulatorLayersTest {
@@ -26,14 +26,16 @@ class SimulatorLayersTest {
       .layer("engine").definedBy("io.synergysched.simulator.engine..")
       .layer("cluster").definedBy("io.synergysched.simulator.cluster..")
       .layer("scenario").definedBy("io.synergysched.simulator.scenario..")
-      .whereLayer("scenario").mayNotBeAccessedByAnyLayer()
-      .whereLayer("cluster").mayOnlyBeAccessedByLayers("scenario")
-      .whereLayer("engine").mayOnlyBeAccessedByLayers("cluster", "scenario")
-      .whereLayer("trace").mayOnlyBeAccessedByLayers("cluster", "scenario")
-      .whereLayer("profile").mayOnlyBeAccessedByLayers("engine", "cluster", "scenario")
+      .layer("matrix").definedBy("io.synergysched.simulator.matrix..")
+      .whereLayer("matrix").mayNotBeAccessedByAnyLayer()
+      .whereLayer("scenario").mayOnlyBeAccessedByLayers("matrix")
+      .whereLayer("cluster").mayOnlyBeAccessedByLayers("scenario", "matrix")
+      .whereLayer("engine").mayOnlyBeAccessedByLayers("cluster", "scenario", "matrix")
+      .whereLayer("trace").mayOnlyBeAccessedByLayers("cluster", "scenario", "matrix")
+      .whereLayer("profile").mayOnlyBeAccessedByLayers("engine", "cluster", "scenario", "matrix")
       .because("an engine runs alone (the engine-connector drives it in wall-clock time), a cluster "
-          + "is engines plus a router, a scenario is clusters plus sweeps: code belongs to the lowest "
-          + "layer that needs it");
+          + "is engines plus a router, a scenario is clusters plus sweeps, a matrix is scenarios plus "
+          + "seeds and comparisons: code belongs to the lowest layer that needs it");
 
   @Test
   void shouldKeepEachLayerBelowTheOnesThatUseIt() {

@@ -16,19 +16,27 @@ class ScenarioRunnerTest {
   @TempDir Path dir;
 
   private Path scenario(long seed) throws IOException {
-    return scenario(seed, "round-robin", null);
+    return scenario(seed, "round-robin", null, "");
   }
 
-  private Path scenario(long seed, String router, String regime) throws IOException {
+  private Path scenario(long seed, String traceExtra) throws IOException {
+    return scenario(seed, "round-robin", null, traceExtra);
+  }
+
+  /**
+   * @param regime the regime key, or null to leave the key out
+   * @param traceExtra more keys of {@code trace}, each after a comma, or empty
+   */
+  private Path scenario(long seed, String router, String regime, String traceExtra) throws IOException {
     Path trace = SharedDataLocator.dataRoot()
         .resolve("traces/azure_llm_2023/AzureLLMInferenceTrace_conv.csv");
-    Path file = dir.resolve("s-" + seed + ".yaml");
+    Path file = dir.resolve("s-" + seed + "-" + router + "-" + regime + "-" + traceExtra.hashCode() + ".yaml");
     Files.writeString(file, String.join("\n",
         "name: tiny",
         "seed: " + seed,
         "engines: [{gpu: a100, model: llama-2-7b, tp: 1, count: 2, noise_sigma: 0.1},",
         "          {gpu: a100, model: llama-3-8b, tp: 1, count: 1, prefix_caching: true}]",
-        "trace: {path: " + trace + ", format: azure, window_s: 60}",
+        "trace: {path: " + trace + ", format: azure, window_s: 60" + traceExtra + "}",
         "slo: {ttft_ms: 1000, tpot_ms: 100}",
         "rate_scales: [1, 8]",
         "routers: [" + router + "]",
@@ -100,7 +108,7 @@ class ScenarioRunnerTest {
 
   @Test
   void shouldNameTheRegimeInEveryReportWhenTheScenarioSetsOne() throws IOException {
-    Path out = run(scenario(7, "prism", "placement-only"), "p");
+    Path out = run(scenario(7, "prism", "placement-only", ""), "p");
 
     List<String> results = Files.readAllLines(out.resolve("results.csv"));
     assertThat(results.subList(1, results.size())).allSatisfy(line ->
@@ -117,9 +125,43 @@ class ScenarioRunnerTest {
 
   @Test
   void shouldNameTheRegimesWhenTheRegimeIsUnknown() throws IOException {
-    Path file = scenario(7, "round-robin", "fair");
+    Path file = scenario(7, "round-robin", "fair", "");
 
     assertThatThrownBy(() -> ScenarioLoader.load(file))
         .hasMessageContaining("regime must be one of as-shipped, equal-admission, placement-only, got 'fair'");
+  }
+
+  @Test
+  void shouldRetimeTheTraceWithTheMmppWhenTheScenarioAsksForBurstyArrivals() throws IOException {
+    String mmpp = ", mmpp: {calm_s: 10, burst_s: 2.5, burst_ratio: 4}";
+    Path own = run(scenario(7), "own");
+    Path bursty = run(scenario(7, mmpp), "bursty");
+    Path again = run(scenario(7, mmpp), "again");
+
+    assertThat(Files.readString(bursty.resolve("results.csv")))
+        .isNotEqualTo(Files.readString(own.resolve("results.csv")))
+        .isEqualTo(Files.readString(again.resolve("results.csv")));
+    List<String> rows = Files.readAllLines(bursty.resolve("results.csv"));
+    int requests = List.of(rows.get(0).split(",")).indexOf("requests");
+    assertThat(rows.get(1).split(",")[requests]).as("same requests")
+        .isEqualTo(Files.readAllLines(own.resolve("results.csv")).get(1).split(",")[requests]);
+  }
+
+  @Test
+  void shouldNameTheKeyWhenTheMmppIsIncomplete() throws IOException {
+    Path mmpp = scenario(7, ", mmpp: {calm_s: 10, burst_s: 2.5}");
+
+    assertThatThrownBy(() -> ScenarioLoader.load(mmpp))
+        .hasMessageContaining("trace.mmpp needs calm_s, burst_s and burst_ratio");
+  }
+
+  @Test
+  void shouldRunAsShippedWhenTheRegimeIsGivenExplicitly() throws IOException {
+    Path implicit = run(scenario(7), "implicit");
+    Path explicit = dir.resolve("explicit.yaml");
+    Files.writeString(explicit, Files.readString(scenario(7)) + "regime: as-shipped\n");
+
+    assertThat(Files.readString(run(explicit, "explicit").resolve("results.csv")))
+        .isEqualTo(Files.readString(implicit.resolve("results.csv")));
   }
 }

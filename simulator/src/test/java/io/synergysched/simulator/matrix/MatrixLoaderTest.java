@@ -31,7 +31,7 @@ class MatrixLoaderTest {
         .as("the Azure conversation cells").hasSize(8)
         .allMatch(c -> c.trace().equals("azure-conv"));
     assertThat(plan.regimes()).containsExactly(Regime.AS_SHIPPED, Regime.EQUAL_ADMISSION, Regime.PLACEMENT_ONLY);
-    assertThat(plan.pairs()).hasSize(17).first().isEqualTo(PolicyPair.parse("llm-d-default+vllm-default"));
+    assertThat(plan.pairs()).hasSize(21).first().isEqualTo(PolicyPair.parse("llm-d-default+vllm-default"));
     assertThat(plan.cells()).allSatisfy(c -> assertThat(plan.seeds(c)).hasSizeGreaterThanOrEqualTo(3));
   }
 

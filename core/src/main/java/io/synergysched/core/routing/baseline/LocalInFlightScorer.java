@@ -3,12 +3,12 @@ package io.synergysched.core.routing.baseline;
 import io.synergysched.core.routing.CandidateScorer;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.routing.RoutedInFlightCounts;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.routing.ScoreNormalization;
 import io.synergysched.core.setting.Settings;
 import io.synergysched.core.telemetry.RequestObservation;
-import io.synergysched.core.telemetry.RequestPhase;
 import java.util.List;
 
 /**
@@ -22,7 +22,7 @@ public final class LocalInFlightScorer implements CandidateScorer {
 
   /** Declares no parameters. */
   public static final Settings PARAMETERS = Settings.of();
-  private int[] inFlight = new int[16];
+  private final RoutedInFlightCounts inFlight = new RoutedInFlightCounts();
   private double[] load = new double[16];
 
   @Override
@@ -38,12 +38,11 @@ public final class LocalInFlightScorer implements CandidateScorer {
   @Override
   public void score(RoutingRequest request, List<? extends EngineView> engines, Candidates c, double[] scores) {
     int m = c.size();
-    ensure(engines.size());
     if (load.length < m) {
       load = new double[Math.max(m, load.length * 2)];
     }
     for (int k = 0; k < m; k++) {
-      load[k] = inFlight[c.engineAt(k)];
+      load[k] = inFlight.of(c.engineAt(k));
     }
     ScoreNormalization.lessIsBetter(load, m, scores);
   }
@@ -51,27 +50,17 @@ public final class LocalInFlightScorer implements CandidateScorer {
   @Override
   public void onRouted(RoutingRequest request, int engine) {
     if (engine != Router.SHED) {
-      ensure(engine + 1);
-      inFlight[engine]++;
+      inFlight.routed(engine);
     }
   }
 
   @Override
   public void onResponse(int engine, RequestObservation event) {
-    if (event.type() == RequestPhase.FINISHED || event.type() == RequestPhase.REJECTED) {
-      ensure(engine + 1);
-      inFlight[engine] = Math.max(0, inFlight[engine] - 1);
-    }
+    inFlight.responded(engine, event);
   }
 
   /** Current in-flight count of {@code engine}, for tests. */
   public int inFlight(int engine) {
-    return engine < inFlight.length ? inFlight[engine] : 0;
-  }
-
-  private void ensure(int n) {
-    if (inFlight.length < n) {
-      inFlight = java.util.Arrays.copyOf(inFlight, Math.max(n, inFlight.length * 2));
-    }
+    return inFlight.of(engine);
   }
 }

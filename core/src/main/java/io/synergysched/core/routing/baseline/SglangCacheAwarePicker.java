@@ -4,6 +4,7 @@ import io.synergysched.core.routing.ApproximatePrefixTree;
 import io.synergysched.core.routing.CandidatePicker;
 import io.synergysched.core.routing.Candidates;
 import io.synergysched.core.routing.EngineView;
+import io.synergysched.core.routing.RoutedInFlightCounts;
 import io.synergysched.core.routing.PluginContext;
 import io.synergysched.core.routing.PromptBlocks;
 import io.synergysched.core.routing.Router;
@@ -11,8 +12,6 @@ import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.core.setting.Setting;
 import io.synergysched.core.setting.Settings;
 import io.synergysched.core.telemetry.RequestObservation;
-import io.synergysched.core.telemetry.RequestPhase;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -56,7 +55,7 @@ public final class SglangCacheAwarePicker implements CandidatePicker {
   private final double evictionIntervalMs;
   private final long maxTreeTokens;
   private final ApproximatePrefixTree tree = new ApproximatePrefixTree();
-  private int[] inFlight = new int[16];
+  private final RoutedInFlightCounts inFlight = new RoutedInFlightCounts();
   private double nextEvictionMs = Double.NaN;
   private RoutingRequest pendingRequest;
   private PromptBlocks pendingBlocks;
@@ -81,20 +80,19 @@ public final class SglangCacheAwarePicker implements CandidatePicker {
 
   @Override
   public int pick(RoutingRequest request, List<? extends EngineView> engines, Candidates c, double[] totals) {
-    ensure(engines.size());
     sweepIfDue(request.arrivalTimeMs(), engines.size());
     pendingRequest = request;
     pendingBlocks = PromptBlocks.of(request, PromptBlocks.HASH_BLOCK_TOKENS, true);
     int least = c.engineAt(0);
-    int max = inFlight[least];
+    int max = inFlight.of(least);
     for (int k = 1; k < c.size(); k++) {
       int e = c.engineAt(k);
-      if (inFlight[e] < inFlight[least]) {
+      if (inFlight.of(e) < inFlight.of(least)) {
         least = e;
       }
-      max = Math.max(max, inFlight[e]);
+      max = Math.max(max, inFlight.of(e));
     }
-    int min = inFlight[least];
+    int min = inFlight.of(least);
     if (max - min > balanceAbs && max > min * balanceRel) {
       return least;
     }
@@ -124,8 +122,7 @@ public final class SglangCacheAwarePicker implements CandidatePicker {
     if (engine == Router.SHED) {
       return;
     }
-    ensure(engine + 1);
-    inFlight[engine]++;
+    inFlight.routed(engine);
     if (request == pendingRequest) {
       tree.touch(engine, pendingBlocks, pendingBlocks.count(), request.arrivalTimeMs());
     }
@@ -133,15 +130,12 @@ public final class SglangCacheAwarePicker implements CandidatePicker {
 
   @Override
   public void onResponse(int engine, RequestObservation event) {
-    if (event.type() == RequestPhase.FINISHED || event.type() == RequestPhase.REJECTED) {
-      ensure(engine + 1);
-      inFlight[engine] = Math.max(0, inFlight[engine] - 1);
-    }
+    inFlight.responded(engine, event);
   }
 
   /** The router's in-flight count of {@code engine}, for tests. */
   int inFlight(int engine) {
-    return engine < inFlight.length ? inFlight[engine] : 0;
+    return inFlight.of(engine);
   }
 
   /** Tokens in {@code engine}'s tree, for tests. */
@@ -162,12 +156,6 @@ public final class SglangCacheAwarePicker implements CandidatePicker {
     }
     while (nextEvictionMs <= nowMs) {
       nextEvictionMs += evictionIntervalMs;
-    }
-  }
-
-  private void ensure(int n) {
-    if (inFlight.length < n) {
-      inFlight = Arrays.copyOf(inFlight, Math.max(n, inFlight.length * 2));
     }
   }
 }

@@ -423,6 +423,73 @@ class EngineConnectorIT {
     }
   }
 
+  /**
+   * At speed 1 the engines' event times are wall-clock times: a step or request event is published
+   * within moments of the time it reports, no event of a request comes before its routing decision
+   * or its arrival. The connector builds every backend (profiles, LENS prior fits) and its publisher
+   * before starting them; engine clocks taken at construction ran that long behind.
+   */
+  @Test
+  void shouldReportEventTimesOnTheWallClockWhenEnginesRunAtSpeedOne() throws Exception {
+    EngineConnector connector = EngineConnector.start(EngineConnectorConfig.fromSettings(Map.of(
+        EngineConnectorConfig.BOOTSTRAP_SERVERS, KAFKA.bootstrapServers(),
+        EngineConnectorConfig.CONNECTOR_ID, "clock",
+        EngineConnectorConfig.ENGINES, "a100:llama-2-7b:tp1,h100:llama-2-7b:tp1",
+        EngineConnectorConfig.SCHEDULER, "lens",
+        EngineConnectorConfig.SPEED, "1",
+        EngineConnectorConfig.HEARTBEAT_MS, "200")));
+    running.add(connector);
+    List<String> engines = List.copyOf(connector.engines().keySet());
+    List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+    var codec = new AvroRecordCodec<>(RoutedRequest.class, NO_REGISTRY);
+    Map<String, Long> routedAt = new HashMap<>();
+    for (int i = 0; i < 8; i++) {
+      String engine = engines.get(i % engines.size());
+      RoutedRequest r = routed(engine, "clock-" + i, 200 + 50 * i, 12);
+      routedAt.put("clock-" + i, r.getRoutedAtMs());
+      records.add(new ProducerRecord<>(Topics.REQUESTS_ROUTED.name(), engine, codec.encode("unused", r)));
+    }
+    produce(records);
+
+    List<ConsumerRecord<String, byte[]>> events = new ArrayList<>();
+    List<ConsumerRecord<String, byte[]>> steps = new ArrayList<>();
+    var eventSerde = SpecificAvroSerde.forValues(RequestEvent.class, NO_REGISTRY);
+    var stepSerde = SpecificAvroSerde.forValues(StepTelemetry.class, NO_REGISTRY);
+    try (KafkaConsumer<String, byte[]> consumer = consumer("clock-check")) {
+      consumer.subscribe(List.of(Topics.ENGINE_REQUESTS.name(), Topics.ENGINE_STEPS.name()));
+      await("every request finished", () -> {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.topic().equals(Topics.ENGINE_STEPS.name())) {
+            if (engines.contains(r.key())) {
+              steps.add(r);
+            }
+          } else if (eventSerde.deserialize(r.topic(), r.value()).getRequestId().startsWith("clock-")) {
+            events.add(r);
+          }
+        }
+        return events.stream().filter(r -> eventSerde.deserialize(r.topic(), r.value()).getType()
+            == RequestEventType.FINISHED).count() == routedAt.size();
+      });
+    }
+    // publishing lags an event by the publisher's buffer and a send, never by seconds; an event
+    // time after its record's timestamp would be a clock running ahead
+    long toleranceMs = 500;
+    assertThat(steps).isNotEmpty().allSatisfy(r -> assertThat(
+        r.timestamp() - stepSerde.deserialize(r.topic(), r.value()).getStartTimeMs())
+        .as("publish time minus start time of a step of %s", r.key())
+        .isBetween(-20L, toleranceMs));
+    for (ConsumerRecord<String, byte[]> r : events) {
+      RequestEvent e = eventSerde.deserialize(r.topic(), r.value());
+      assertThat(r.timestamp() - e.getEventTimeMs())
+          .as("publish time minus event time of %s %s", e.getType(), e.getRequestId())
+          .isBetween(-20L, toleranceMs);
+      assertThat(e.getEventTimeMs()).as("%s of %s against its routing decision", e.getType(), e.getRequestId())
+          .isGreaterThanOrEqualTo(routedAt.get(e.getRequestId()));
+      assertThat(e.getEventTimeMs()).as("%s of %s against its arrival", e.getType(), e.getRequestId())
+          .isGreaterThanOrEqualTo(e.getArrivalTimeMs());
+    }
+  }
+
   /** {@code perEngine} long requests per engine: they keep the engines stepping for a while. */
   private static List<ProducerRecord<String, byte[]>> requests(List<String> engines, String batch, int perEngine) {
     var codec = new AvroRecordCodec<>(RoutedRequest.class, NO_REGISTRY);

@@ -50,7 +50,13 @@ public final class SimulatedEngineBackend implements EngineBackend {
   private final LongSupplier wallClockMs;
   private final AtomicLong nextId = new AtomicLong();
   private final Map<Long, Tracked> tracked = new ConcurrentHashMap<>();
-  private final long startedAtMs;
+  /**
+   * Epoch ms at which the engine's clock started ({@link #start}); engine time is this plus the
+   * engine's virtual ms. Taken at start, not at construction: a connector builds every backend
+   * (profiles, LENS prior fits) and its publisher before it starts them, and a clock taken earlier
+   * would put every reported time that long in the past.
+   */
+  private volatile long startedAtMs;
   private final LatestLensHint hints;
   private volatile EngineEventSink sink;
   private volatile boolean closed;
@@ -84,7 +90,6 @@ public final class SimulatedEngineBackend implements EngineBackend {
     this.driver = new WallClockEngineDriver(engine, speed, System::nanoTime);
     this.speed = speed;
     this.wallClockMs = wallClockMs;
-    this.startedAtMs = wallClockMs.getAsLong();
   }
 
   @Override
@@ -145,6 +150,7 @@ public final class SimulatedEngineBackend implements EngineBackend {
         }
       }
     });
+    startedAtMs = wallClockMs.getAsLong();
     driver.start();
   }
 

@@ -1,5 +1,7 @@
 package io.synergysched.connector.vllm;
 
+import io.synergysched.connector.RecordingSink;
+
 import static io.synergysched.schemas.RequestEventType.FINISHED;
 import static io.synergysched.schemas.RequestEventType.FIRST_TOKEN;
 import static io.synergysched.schemas.RequestEventType.QUEUED;

@@ -1,6 +1,5 @@
-package io.synergysched.connector.vllm;
+package io.synergysched.connector;
 
-import io.synergysched.connector.EngineEventSink;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
 import io.synergysched.schemas.StepTelemetry;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** Keeps what a backend reports; tests wait on it with a deadline, never with sleeps. */
-final class RecordingSink implements EngineEventSink {
+public final class RecordingSink implements EngineEventSink {
 
   private final List<RequestEvent> events = new ArrayList<>();
   private final List<StepTelemetry> steps = new ArrayList<>();
@@ -27,27 +26,27 @@ final class RecordingSink implements EngineEventSink {
     notifyAll();
   }
 
-  synchronized List<RequestEvent> events(String requestId) {
+  public synchronized List<RequestEvent> events(String requestId) {
     return events.stream().filter(e -> e.getRequestId().equals(requestId)).toList();
   }
 
-  synchronized List<RequestEvent> events() {
+  public synchronized List<RequestEvent> events() {
     return List.copyOf(events);
   }
 
-  synchronized List<StepTelemetry> steps() {
+  public synchronized List<StepTelemetry> steps() {
     return List.copyOf(steps);
   }
 
   /** The request's events once it has its terminal one (FINISHED or REJECTED). */
-  List<RequestEvent> awaitTerminal(String requestId, Duration timeout) throws InterruptedException {
+  public List<RequestEvent> awaitTerminal(String requestId, Duration timeout) throws InterruptedException {
     await(() -> events.stream().anyMatch(e -> e.getRequestId().equals(requestId)
         && (e.getType() == RequestEventType.FINISHED || e.getType() == RequestEventType.REJECTED)),
         timeout, "terminal event of " + requestId);
     return events(requestId);
   }
 
-  List<StepTelemetry> awaitSteps(int n, Duration timeout) throws InterruptedException {
+  public List<StepTelemetry> awaitSteps(int n, Duration timeout) throws InterruptedException {
     await(() -> steps.size() >= n, timeout, n + " steps");
     return steps();
   }
@@ -69,7 +68,7 @@ final class RecordingSink implements EngineEventSink {
     boolean holds();
   }
 
-  static Predicate<RequestEvent> ofType(RequestEventType type) {
+  public static Predicate<RequestEvent> ofType(RequestEventType type) {
     return e -> e.getType() == type;
   }
 }

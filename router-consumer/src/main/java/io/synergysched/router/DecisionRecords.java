@@ -1,6 +1,7 @@
 package io.synergysched.router;
 
 import io.synergysched.core.routing.DecisionTrace;
+import io.synergysched.core.routing.EngineEligibility;
 import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.Router;
 import io.synergysched.schemas.CandidateScore;
@@ -46,19 +47,25 @@ final class DecisionRecords {
    * @param chosen index into {@code engines} of the chosen engine, {@link Router#SHED}, or
    *     {@link Router#HOLD} (this consumer keeps no held queue: a held request is shed, its reason
    *     saying so)
-   * @param trace the router's trace of this decision, or null when it keeps none
+   * @param trace the router's trace of this decision, or null when it keeps none (or was not
+   *     asked: the request was refused before routing)
+   * @param eligibility which engines the request may use at all; its refusal, when set, is the
+   *     reason of the shed
    * @param policy the router's name, as the records name the policy
    * @param decidedAtMs when (epoch ms)
    * @param snapshotAgeMs age of the trainer snapshot the engines' loads came from (ms), -1 for none
    * @param latencyNanos how long the decision took (ns)
    */
   Decision decide(InferenceRequest request, int chosen, DecisionTrace trace,
-      List<? extends EngineView> engines, String policy, long decidedAtMs, long snapshotAgeMs,
+      EngineEligibility.Result eligibility, String policy, long decidedAtMs, long snapshotAgeMs,
       long latencyNanos) {
+    List<? extends EngineView> engines = eligibility.engines();
+    String[] excludedBy = eligibility.excludedBy();
     String decisionId = idPrefix + (++sequence);
     List<CandidateScore> candidates = new ArrayList<>(engines.size());
     for (int k = 0; k < engines.size(); k++) {
-      String removedBy = trace == null ? null : trace.removedBy()[k];
+      String removedBy = excludedBy != null && excludedBy[k] != null ? excludedBy[k]
+          : trace == null ? null : trace.removedBy()[k];
       double score = trace == null ? Double.NaN : trace.scores()[k];
       // setters, not a builder: a builder deep-copies every default, per engine per request
       CandidateScore candidate = new CandidateScore();
@@ -77,6 +84,10 @@ final class DecisionRecords {
         .setSnapshotAgeMs(snapshotAgeMs)
         .setDecisionLatencyUs(latencyNanos / 1000)
         .setCandidates(candidates);
+    if (eligibility.refusal() != null) {
+      audit.setOutcome(DecisionOutcome.SHED).setReason(eligibility.refusal());
+      return new Decision(null, audit.build());
+    }
     if (chosen == Router.SHED || chosen == Router.HOLD) {
       String why = trace != null && trace.shedReason() != null
           ? "no feasible engine: " + trace.shedReason()

@@ -16,6 +16,7 @@ final class LiveEngine implements EngineView {
   private String model = "unknown";
   private int tensorParallel = 1;
   private int kvBlocksTotal;
+  private int maxModelLen = Integer.MAX_VALUE;
   private long heartbeatMs = Long.MIN_VALUE;
   private boolean retired;
   private boolean alive;
@@ -35,6 +36,7 @@ final class LiveEngine implements EngineView {
     model = d.getModel();
     tensorParallel = d.getTensorParallel();
     kvBlocksTotal = d.getKvBlocksTotal();
+    maxModelLen = d.getMaxModelLen() > 0 ? d.getMaxModelLen() : Integer.MAX_VALUE;
     heartbeatMs = Math.max(heartbeatMs, Math.min(d.getHeartbeatMs(), receivedAtMs));
     retired = false;
   }
@@ -81,6 +83,11 @@ final class LiveEngine implements EngineView {
   @Override
   public int tensorParallel() {
     return tensorParallel;
+  }
+
+  @Override
+  public int maxModelLen() {
+    return maxModelLen;
   }
 
   @Override

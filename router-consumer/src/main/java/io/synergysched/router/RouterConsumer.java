@@ -1,6 +1,7 @@
 package io.synergysched.router;
 
 import io.synergysched.core.model.StepLatencyPrior;
+import io.synergysched.core.routing.EngineEligibility;
 import io.synergysched.core.routing.Router;
 import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
@@ -396,13 +397,16 @@ public final class RouterConsumer implements AutoCloseable {
         request.getSloTpotMs(),
         request.getSessionId(),
         request.getPrefixBlockHashes().stream().mapToLong(Long::longValue).toArray());
-    List<LiveEngine> engines = roster.engines();
-    int chosen = engines.isEmpty() ? Router.SHED : router.route(routingRequest, engines);
+    EngineEligibility.Result eligible = EngineEligibility.of(
+        roster.engines(), request.getModel(), request.getPromptTokens(), request.getMaxOutputTokens());
+    boolean refused = eligible.refusal() != null;
+    int chosen = refused || eligible.engines().isEmpty()
+        ? Router.SHED : router.route(routingRequest, eligible.engines());
     long latencyNanos = System.nanoTime() - started;
     TrainerSnapshotPoller.Snapshot applied = roster.appliedSnapshot();
     long snapshotAge = applied == null ? -1 : now - applied.fetchedAtMs();
-    DecisionRecords.Decision decision = decisions.decide(request, chosen, router.lastTrace(),
-        engines, router.name(), now, snapshotAge, latencyNanos);
+    DecisionRecords.Decision decision = decisions.decide(request, chosen,
+        refused ? null : router.lastTrace(), eligible, router.name(), now, snapshotAge, latencyNanos);
     if (decision.routed() == null) {
       shed.incrementAndGet();
       metrics.decided("shed", null, latencyNanos, snapshotAge);

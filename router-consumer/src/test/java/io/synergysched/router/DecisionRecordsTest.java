@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.synergysched.core.routing.DecisionTrace;
+import io.synergysched.core.routing.EngineEligibility;
 import io.synergysched.core.routing.Router;
 import io.synergysched.schemas.CandidateScore;
 import io.synergysched.schemas.DecisionOutcome;
@@ -26,6 +27,7 @@ class DecisionRecordsTest {
 
   private final DecisionRecords records = new DecisionRecords("r1", STARTED_AT, NO_REGISTRY);
   private final List<LiveEngine> engines = List.of(new LiveEngine("e0"), new LiveEngine("e1"));
+  private final EngineEligibility.Result everyEngine = EngineEligibility.of(engines, null, 100, 20);
   private final InferenceRequest request = InferenceRequest.newBuilder()
       .setRequestId("req-1").setArrivalTimeMs(NOW).setPromptTokens(100).setMaxOutputTokens(20)
       .setSloTtftMs(2_000).setSloTpotMs(200).build();
@@ -35,7 +37,7 @@ class DecisionRecordsTest {
     DecisionTrace trace =
         new DecisionTrace(new String[] {null, "slo-feasibility"}, new double[] {0.8, Double.NaN}, null, Double.NaN);
 
-    DecisionRecords.Decision d = records.decide(request, 0, trace, engines, "prism", NOW, 250, 42_000);
+    DecisionRecords.Decision d = records.decide(request, 0, trace, everyEngine, "prism", NOW, 250, 42_000);
 
     assertThat(d.routed().getEngineId()).isEqualTo("e0");
     assertThat(d.routed().getDecisionId()).isEqualTo("r1-" + STARTED_AT + "-1");
@@ -62,7 +64,7 @@ class DecisionRecordsTest {
     DecisionTrace trace = new DecisionTrace(new String[] {"llumnix-ttft-feasibility", "llumnix-ttft-feasibility"},
         new double[] {Double.NaN, Double.NaN}, "llumnix-ttft-feasibility", NOW + 1_000);
 
-    DecisionRecords.Decision held = records.decide(request, Router.HOLD, trace, engines, "llumnix", NOW, -1, 0);
+    DecisionRecords.Decision held = records.decide(request, Router.HOLD, trace, everyEngine, "llumnix", NOW, -1, 0);
 
     assertThat(held.routed()).isNull();
     assertThat(held.audit().getOutcome()).isEqualTo(DecisionOutcome.SHED);
@@ -76,8 +78,8 @@ class DecisionRecordsTest {
         new String[] {"slo-feasibility", "unavailable"}, new double[] {Double.NaN, Double.NaN},
         "slo-feasibility", Double.NaN);
 
-    DecisionRecords.Decision traced = records.decide(request, Router.SHED, trace, engines, "prism", NOW, -1, 0);
-    DecisionRecords.Decision untraced = records.decide(request, Router.SHED, null, engines, "round-robin", NOW, -1, 0);
+    DecisionRecords.Decision traced = records.decide(request, Router.SHED, trace, everyEngine, "prism", NOW, -1, 0);
+    DecisionRecords.Decision untraced = records.decide(request, Router.SHED, null, everyEngine, "round-robin", NOW, -1, 0);
 
     assertThat(traced.routed()).isNull();
     assertThat(traced.audit().getOutcome()).isEqualTo(DecisionOutcome.SHED);
@@ -91,8 +93,8 @@ class DecisionRecordsTest {
   @Test
   void shouldAppendTheRoutedRecordBeforeTheAuditWhenBothAreWritten() {
     List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
-    DecisionRecords.Decision routed = records.decide(request, 1, null, engines, "prism", NOW, -1, 0);
-    DecisionRecords.Decision shed = records.decide(request, Router.SHED, null, engines, "prism", NOW, -1, 0);
+    DecisionRecords.Decision routed = records.decide(request, 1, null, everyEngine, "prism", NOW, -1, 0);
+    DecisionRecords.Decision shed = records.decide(request, Router.SHED, null, everyEngine, "prism", NOW, -1, 0);
 
     records.appendTo(out, routed);
     records.appendTo(out, shed);
@@ -105,5 +107,26 @@ class DecisionRecordsTest {
     var decisionCodec = new AvroRecordCodec<>(RoutingDecision.class, NO_REGISTRY);
     assertThat(routedCodec.decode("t", 0, 0, out.get(0).value())).isEqualTo(routed.routed());
     assertThat(decisionCodec.decode("t", 0, 1, out.get(2).value())).isEqualTo(shed.audit());
+  }
+
+  @Test
+  void shouldShedWithTheRefusalAndMarkTheExcludedEnginesWhenNoEngineServesTheRequest() {
+    List<LiveEngine> described = List.of(new LiveEngine("e0"), new LiveEngine("e1"));
+    described.get(0).describe(HandBuiltRecords.descriptor("e0").setModel("llama-2-7b").build(), NOW);
+    described.get(1).describe(HandBuiltRecords.descriptor("e1").setModel("llama-2-70b").build(), NOW);
+    described.forEach(e -> e.refresh(NOW, 1_000));
+    InferenceRequest forAnother = InferenceRequest.newBuilder(request).setModel("mistral-7b").build();
+    // the trace of the router's previous decision must not leak into a refusal
+    DecisionTrace stale = new DecisionTrace(new String[] {null, null}, new double[] {1, 2}, null, Double.NaN);
+
+    DecisionRecords.Decision d = records.decide(forAnother, Router.SHED, stale,
+        EngineEligibility.of(described, "mistral-7b", 100, 20), "prism", NOW, -1, 0);
+
+    assertThat(d.routed()).isNull();
+    assertThat(d.audit().getOutcome()).isEqualTo(DecisionOutcome.SHED);
+    assertThat(d.audit().getReason())
+        .isEqualTo("no engine serves model 'mistral-7b' (the cluster serves [llama-2-70b, llama-2-7b])");
+    assertThat(d.audit().getCandidates()).extracting(CandidateScore::getEngineId, CandidateScore::getFilteredBy)
+        .containsExactly(tuple("e0", EngineEligibility.OTHER_MODEL), tuple("e1", EngineEligibility.OTHER_MODEL));
   }
 }

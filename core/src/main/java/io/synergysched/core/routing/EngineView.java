@@ -34,6 +34,15 @@ public interface EngineView {
   int kvBlocksTotal();
 
   /**
+   * Longest prompt plus output the engine accepts, tokens (vLLM's {@code max_model_len});
+   * {@link Integer#MAX_VALUE} when unknown, as for the offline simulation, whose traces are clipped
+   * to the engines' context beforehand.
+   */
+  default int maxModelLen() {
+    return Integer.MAX_VALUE;
+  }
+
+  /**
    * False for an engine that has left the cluster (its heartbeats stopped, or it was retired):
    * such an engine keeps its index, so the callbacks stay aligned, but is never chosen. Engines of
    * the offline simulation are always available.

@@ -10,6 +10,9 @@ public final class TestEngine implements EngineView {
   public int kvUsed;
   public int kvTotal = 7000;
   public double telemetryTime = -1;
+  public String servedModel = "llama-2-7b";
+  public int maxModelLen = Integer.MAX_VALUE;
+  public boolean available = true;
 
   public TestEngine(String id, String gpu) {
     this.id = id;
@@ -28,7 +31,7 @@ public final class TestEngine implements EngineView {
 
   @Override
   public String model() {
-    return "llama-2-7b";
+    return servedModel;
   }
 
   @Override
@@ -59,6 +62,16 @@ public final class TestEngine implements EngineView {
   @Override
   public int kvBlocksTotal() {
     return kvTotal;
+  }
+
+  @Override
+  public int maxModelLen() {
+    return maxModelLen;
+  }
+
+  @Override
+  public boolean available() {
+    return available;
   }
 
   public static RoutingRequest request(long id, double arrivalMs, int prompt) {

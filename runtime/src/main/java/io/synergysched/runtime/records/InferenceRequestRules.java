@@ -17,6 +17,16 @@ public final class InferenceRequestRules {
   public static final int MAX_TOKENS = 10_000_000;
   /** An SLO target beyond a day (ms) is a unit error. */
   public static final int MAX_SLO_MS = 86_400_000;
+  /**
+   * Arrival times are epoch milliseconds from 2000-01-01 up to 2100-01-01: a smaller one is
+   * seconds, or a time relative to a trace's start, and would make every latency measured from it
+   * decades long.
+   */
+  public static final long MIN_ARRIVAL_MS = 946_684_800_000L;
+  /** See {@link #MIN_ARRIVAL_MS}. */
+  public static final long MAX_ARRIVAL_MS = 4_102_444_800_000L;
+  /** The largest prefix hash block (tokens): larger than any model's context. */
+  public static final int MAX_PREFIX_BLOCK_TOKENS = 1 << 20;
 
   private InferenceRequestRules() {}
 
@@ -49,8 +59,13 @@ public final class InferenceRequestRules {
     if (r.getSessionId() != null && r.getSessionId().length() > MAX_SESSION_ID_LENGTH) {
       return "sessionId longer than " + MAX_SESSION_ID_LENGTH + " characters";
     }
-    if (r.getArrivalTimeMs() < 0) {
-      return "arrivalTimeMs is negative";
+    if (r.getArrivalTimeMs() < MIN_ARRIVAL_MS || r.getArrivalTimeMs() >= MAX_ARRIVAL_MS) {
+      return "arrivalTimeMs must be epoch milliseconds from 2000-01-01 up to 2100-01-01, was "
+          + r.getArrivalTimeMs();
+    }
+    if (r.getPrefixBlockSizeTokens() < 1 || r.getPrefixBlockSizeTokens() > MAX_PREFIX_BLOCK_TOKENS) {
+      return "prefixBlockSizeTokens must be in [1, " + MAX_PREFIX_BLOCK_TOKENS + "], was "
+          + r.getPrefixBlockSizeTokens();
     }
     return null;
   }

@@ -36,7 +36,17 @@ class InferenceRequestRulesTest {
         .isEqualTo("more prefix block hashes (101) than prompt tokens");
     assertThat(problemAfter(r -> r.setSessionId("s".repeat(1025))))
         .isEqualTo("sessionId longer than 1024 characters");
-    assertThat(problemAfter(r -> r.setArrivalTimeMs(-1))).isEqualTo("arrivalTimeMs is negative");
+    assertThat(problemAfter(r -> r.setArrivalTimeMs(-1))).startsWith("arrivalTimeMs must be epoch milliseconds");
+    // seconds, or a trace-relative time: a TTFT measured from it would be decades
+    assertThat(problemAfter(r -> r.setArrivalTimeMs(1000))).isEqualTo(
+        "arrivalTimeMs must be epoch milliseconds from 2000-01-01 up to 2100-01-01, was 1000");
+    assertThat(problemAfter(r -> r.setArrivalTimeMs(InferenceRequestRules.MAX_ARRIVAL_MS)))
+        .startsWith("arrivalTimeMs must be epoch milliseconds");
+    assertThat(problemAfter(r -> r.setArrivalTimeMs(InferenceRequestRules.MIN_ARRIVAL_MS))).isNull();
+    assertThat(problemAfter(r -> r.setPrefixBlockSizeTokens(-1)))
+        .isEqualTo("prefixBlockSizeTokens must be in [1, 1048576], was -1");
+    assertThat(problemAfter(r -> r.setPrefixBlockSizeTokens(0))).startsWith("prefixBlockSizeTokens");
+    assertThat(problemAfter(r -> r.setPrefixBlockSizeTokens(16))).isNull();
   }
 
   @Test

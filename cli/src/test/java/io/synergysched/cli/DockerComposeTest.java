@@ -156,7 +156,7 @@ class DockerComposeTest {
     try (TrainerMetrics metrics = new TrainerMetrics(() -> 42)) {
       // one of each event, so the meters created on first use exist
       metrics.models(List.of(new EngineSnapshot("e0", null, new EngineSnapshot.ModelSummary(1, "", 10, 512,
-          Map.of(), 0.9, 0.05, 12), null, "here")));
+          Map.of(), 0.9, 0.05, 12), null, "here", null)));
       metrics.sloWindow(SloWindow.newBuilder().setEngineId("e0").setWindowStartMs(0)
           .setWindowEndMs(10_000).setFinished(10).setTtftMet(9).setTpotMet(9).setBothMet(8)
           .setRejected(0).build());

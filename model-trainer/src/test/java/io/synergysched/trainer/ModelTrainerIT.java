@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synergysched.core.model.StepLatencyModelState;
+import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
@@ -66,8 +67,30 @@ class ModelTrainerIT {
     ModelTrainer b = start("answers", "b");
     awaitRunning(a, b);
     List<String> engines = produceSteps("answers");
+    // two engines that registered and have not run a step yet: listed too, with their registration
+    List<String> idle = List.of("answers-idle-0", "answers-idle-1");
+    produceDescriptors(idle);
 
     awaitAllEnginesLearned(a, engines);
+    for (ModelTrainer asked : List.of(a, b)) {
+      await("the idle engines listed", () -> {
+        try {
+          return only(idle, getAll(asked)).size() == idle.size();
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      List<EngineSnapshot> listed = only(idle, getAll(asked));
+      assertThat(listed).extracting(EngineSnapshot::engineId).containsExactlyElementsOf(idle);
+      assertThat(listed).allSatisfy(v -> {
+        assertThat(v.status()).as("status of %s before a step", v.engineId()).isNull();
+        assertThat(v.model()).isNull();
+        assertThat(v.registration().gpu()).isEqualTo("a100");
+        assertThat(v.registration().model()).isEqualTo("llama-2-7b");
+        assertThat(v.registration().maxModelLen()).isEqualTo(4096);
+      });
+      assertThat(getOne(asked, idle.get(0)).registration().scheduler()).isEqualTo("vllm-default");
+    }
     for (ModelTrainer asked : List.of(a, b)) {
       List<EngineSnapshot> all = only(engines, getAll(asked));
       assertThat(all).extracting(EngineSnapshot::engineId).containsExactlyElementsOf(engines);
@@ -145,6 +168,26 @@ class ModelTrainerIT {
   }
 
   /** Steps of ENGINES engines with a prefix of their own, so tests do not see each other's. */
+  private void produceDescriptors(List<String> engines) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    SpecificAvroSerde<EngineDescriptor> serde =
+        SpecificAvroSerde.forValues(EngineDescriptor.class, (SchemaRegistryClient) null);
+    long now = System.currentTimeMillis();
+    try (KafkaProducer<String, EngineDescriptor> producer =
+        new KafkaProducer<>(props, new StringSerializer(), serde.serializer())) {
+      for (String engine : engines) {
+        producer.send(new ProducerRecord<>(Topics.ENGINE_REGISTRY.name(), engine,
+            EngineDescriptor.newBuilder().setEngineId(engine).setGpu("a100").setModel("llama-2-7b")
+                .setTensorParallel(1).setKvBlocksTotal(2000).setBlockSizeTokens(16)
+                .setMaxNumBatchedTokens(8192).setMaxNumSeqs(256).setMaxModelLen(4096)
+                .setScheduler("vllm-default").setStartedAtMs(now).setHeartbeatMs(now).build()));
+      }
+      producer.flush();
+    }
+  }
+
   private List<String> produceSteps(String prefix) throws Exception {
     List<String> engines = new ArrayList<>();
     for (int e = 0; e < ENGINES; e++) {

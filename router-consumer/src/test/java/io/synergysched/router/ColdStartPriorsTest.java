@@ -61,10 +61,10 @@ class ColdStartPriorsTest {
     StepLatencyModelState cold = trained(3);
 
     Map<String, StepLatencyPrior> byClass = priors.whenReady(roster, snapshot(
-        EngineSnapshot.of("e0", null, warm, "t:1"),
-        EngineSnapshot.of("e1", null, warm, "t:1"),
-        EngineSnapshot.of("e2", null, cold, "t:1"),
-        EngineSnapshot.of("e9", null, warm, "t:1")), NOW).orElseThrow();
+        EngineSnapshot.of("e0", null, null, warm, "t:1"),
+        EngineSnapshot.of("e1", null, null, warm, "t:1"),
+        EngineSnapshot.of("e2", null, null, cold, "t:1"),
+        EngineSnapshot.of("e9", null, null, warm, "t:1")), NOW).orElseThrow();
 
     String h100 = StepLatencyPrior.classKey("h100", "llama-2-7b", 1);
     assertThat(byClass).as("a100's model is not warm yet; e9 is no engine of the roster")

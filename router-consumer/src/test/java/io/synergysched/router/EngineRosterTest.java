@@ -46,8 +46,8 @@ class EngineRosterTest {
   void shouldTakeTheLoadsOfANewSnapshotAndIgnoreEnginesItNeverHeardOf() {
     roster.describe("e0", HandBuiltRecords.descriptor("e0").build(), NOW);
     TrainerSnapshotPoller.Snapshot snapshot = new TrainerSnapshotPoller.Snapshot(NOW, List.of(
-        new EngineSnapshot("e0", HandBuiltRecords.status("e0", 7, 12), null, null, "t:1"),
-        new EngineSnapshot("e9", HandBuiltRecords.status("e9", 7, 30), null, null, "t:1")));
+        new EngineSnapshot("e0", HandBuiltRecords.status("e0", 7, 12), null, null, "t:1", null),
+        new EngineSnapshot("e9", HandBuiltRecords.status("e9", 7, 30), null, null, "t:1", null)));
 
     roster.apply(null);
     assertThat(roster.appliedSnapshot()).isNull();

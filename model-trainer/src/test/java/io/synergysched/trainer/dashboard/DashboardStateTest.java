@@ -33,7 +33,7 @@ class DashboardStateTest {
       EngineStatus status = new EngineStatus(engine(i), second + 1, second, nowMs - 20, nowMs,
           15_000 + 100 * i, 2, 8, 100, 1000, 256, 8, 4096, 2048, 0);
       views.add(new EngineSnapshot(engine(i), status, new EngineSnapshot.ModelSummary(second, "", second,
-          512, Map.of(), 0.95, 0.01 * (i % 10), 15), null, "here"));
+          512, Map.of(), 0.95, 0.01 * (i % 10), 15), null, "here", null));
     }
     return views;
   }

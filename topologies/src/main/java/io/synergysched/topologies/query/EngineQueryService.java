@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.synergysched.runtime.config.HttpAccess;
 import io.synergysched.core.model.StepLatencyModelState;
 import io.synergysched.core.telemetry.EngineStatus;
+import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.topologies.StoreNames;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -87,16 +89,19 @@ public final class EngineQueryService {
   public Optional<EngineSnapshot> localEngine(String engineId) {
     StepLatencyModelState state;
     EngineStatus status;
+    EngineDescriptor descriptor;
     try {
       state = modelStore().get(engineId);
       status = statusStore().get(engineId);
+      descriptor = registryStore().get(engineId);
     } catch (InvalidStateStoreException e) {
       throw notReady(e);
     }
-    if (state == null && status == null) {
+    if (state == null && status == null && descriptor == null) {
       return Optional.empty();
     }
-    return Optional.of(EngineSnapshot.of(engineId, status, state, self.host() + ":" + self.port()));
+    return Optional.of(EngineSnapshot.of(engineId, EngineSnapshot.Registration.of(descriptor), status,
+        state, self.host() + ":" + self.port()));
   }
 
   /** Every engine in this instance's stores, sorted by id. */
@@ -113,15 +118,25 @@ public final class EngineQueryService {
     } catch (InvalidStateStoreException e) {
       throw notReady(e);
     }
-    TreeMap<String, EngineSnapshot> views = new TreeMap<>();
+    Map<String, EngineDescriptor> registered = new TreeMap<>();
+    try (KeyValueIterator<String, EngineDescriptor> all = registryStore().all()) {
+      all.forEachRemaining(kv -> registered.put(kv.key, kv.value));
+    } catch (InvalidStateStoreException e) {
+      throw notReady(e);
+    }
+    // the registry is a global store, on every instance: an engine this instance learns nothing of
+    // is listed with its registration alone, and the merge of all instances keeps the entry of
+    // the instance that owns its steps (see newer)
+    TreeSet<String> ids = new TreeSet<>(registered.keySet());
+    ids.addAll(statuses.keySet());
+    ids.addAll(models.keySet());
     String servedBy = self.host() + ":" + self.port();
-    for (String id : statuses.keySet()) {
-      views.put(id, EngineSnapshot.of(id, statuses.get(id), models.get(id), servedBy));
+    List<EngineSnapshot> views = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      views.add(EngineSnapshot.of(id, EngineSnapshot.Registration.of(registered.get(id)),
+          statuses.get(id), models.get(id), servedBy));
     }
-    for (String id : models.keySet()) {
-      views.computeIfAbsent(id, k -> EngineSnapshot.of(k, null, models.get(k), servedBy));
-    }
-    return new ArrayList<>(views.values());
+    return views;
   }
 
   private List<StreamsMetadata> instances() {
@@ -136,6 +151,10 @@ public final class EngineQueryService {
 
   private ReadOnlyKeyValueStore<String, StepLatencyModelState> modelStore() {
     return store(StoreNames.MODELS);
+  }
+
+  private ReadOnlyKeyValueStore<String, EngineDescriptor> registryStore() {
+    return store(StoreNames.ENGINE_REGISTRY);
   }
 
   private ReadOnlyKeyValueStore<String, EngineStatus> statusStore() {
@@ -156,10 +175,18 @@ public final class EngineQueryService {
     return new QueryNotReadyException("stores are not queryable now: " + e.getMessage(), e);
   }
 
-  /** During a hand-over two instances may briefly both answer: keep the further-along model. */
+  /**
+   * Every instance lists every registered engine, and during a hand-over two instances may both
+   * hold its state: keep the further-along model, then the later status, then either.
+   */
   private static EngineSnapshot newer(EngineSnapshot a, EngineSnapshot b) {
     long va = a.model() == null ? -1 : a.model().version();
     long vb = b.model() == null ? -1 : b.model().version();
-    return vb > va ? b : a;
+    if (va != vb) {
+      return vb > va ? b : a;
+    }
+    long sa = a.status() == null ? -1 : a.status().lastStepIndex();
+    long sb = b.status() == null ? -1 : b.status().lastStepIndex();
+    return sb > sa ? b : a;
   }
 }

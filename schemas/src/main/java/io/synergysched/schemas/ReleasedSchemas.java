@@ -18,7 +18,7 @@ import org.apache.avro.Schema;
 public final class ReleasedSchemas {
 
   /** Released contract versions, oldest first. */
-  public static final List<String> VERSIONS = List.of("v1");
+  public static final List<String> VERSIONS = List.of("v1", "v2");
 
   private ReleasedSchemas() {}
 

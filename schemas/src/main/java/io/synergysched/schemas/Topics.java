@@ -40,6 +40,15 @@ public final class Topics {
   /** Records that could not be processed; key is the original key. */
   public static final TopicSpec<DeadLetter> DEAD_LETTERS =
       new TopicSpec<>("synergy.dlq", DeadLetter.class, false);
+  /**
+   * Answers to requests with a payload (the default reply topic; a request's {@code replyTo} may
+   * name another); key requestId.
+   */
+  public static final TopicSpec<InferenceResponse> RESPONSES =
+      new TopicSpec<>("synergy.responses", InferenceResponse.class, false);
+  /** Callers giving up on requests; key requestId. */
+  public static final TopicSpec<RequestCancel> REQUESTS_CANCEL =
+      new TopicSpec<>("synergy.requests.cancel", RequestCancel.class, false);
 
   /** All topics, in the order of the design's topic table. */
   public static final List<TopicSpec<?>> ALL =
@@ -53,7 +62,9 @@ public final class Topics {
           MODELS,
           CONTROL_LENS,
           SLO_WINDOWS,
-          DEAD_LETTERS);
+          DEAD_LETTERS,
+          RESPONSES,
+          REQUESTS_CANCEL);
 
   private Topics() {}
 

@@ -84,6 +84,50 @@ public final class SampleRecords {
         .setPrefixBlockHashes(List.of(11L, 12L))
         .setPrefixBlockSizeTokens(512)
         .setModel("llama-2-7b")
+        .setPayload(new RequestPayload(EndpointKind.CHAT,
+            "{\"model\":\"llama-2-7b\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],\"stream\":true}"))
+        .setReplyTo("synergy.responses")
+        .setCorrelationId("corr-1")
+        .build();
+  }
+
+  /** A streamed chunk of an answer. */
+  public static InferenceResponse responseChunk() {
+    return InferenceResponse.newBuilder()
+        .setRequestId("req-1")
+        .setCorrelationId("corr-1")
+        .setSequence(0)
+        .setKind(ResponseKind.CHUNK)
+        .setEventTimeMs(1_700_000_000_400L)
+        .setEngineId("a100-0")
+        .setModel("llama-2-7b")
+        .setDeltaText("Hello")
+        .setTokens(1)
+        .build();
+  }
+
+  /** The final record of an answer that ended in an error. */
+  public static InferenceResponse responseFinal() {
+    return InferenceResponse.newBuilder()
+        .setRequestId("req-1")
+        .setSequence(7)
+        .setKind(ResponseKind.FINAL)
+        .setEventTimeMs(1_700_000_001_000L)
+        .setFinishReason("error")
+        .setPromptTokens(1020)
+        .setCompletionTokens(6)
+        .setCachedTokens(512)
+        .setTtftUs(400_000L)
+        .setTpotUs(30_000L)
+        .setError(new ResponseError("server_error", "engine_lost", "engine a100-0 stopped", 503))
+        .build();
+  }
+
+  public static RequestCancel requestCancel() {
+    return RequestCancel.newBuilder()
+        .setRequestId("req-1")
+        .setCancelledAtMs(1_700_000_000_500L)
+        .setReason("client disconnected")
         .build();
   }
 
@@ -211,16 +255,18 @@ public final class SampleRecords {
 
   /** The sample record of every topic's value type, by topic name. */
   public static Map<Topics.TopicSpec<?>, SpecificRecord> byTopic() {
-    return Map.of(
-        Topics.ENGINE_STEPS, stepTelemetry(),
-        Topics.ENGINE_REQUESTS, requestEvent(),
-        Topics.ENGINE_REGISTRY, engineDescriptor(),
-        Topics.REQUESTS_INBOUND, inferenceRequest(),
-        Topics.REQUESTS_ROUTED, routedRequest(),
-        Topics.ROUTING_DECISIONS, routingDecision(),
-        Topics.MODELS, performanceModel(),
-        Topics.CONTROL_LENS, lensHint(),
-        Topics.SLO_WINDOWS, sloWindow(),
-        Topics.DEAD_LETTERS, deadLetter());
+    return Map.ofEntries(
+        Map.entry(Topics.ENGINE_STEPS, stepTelemetry()),
+        Map.entry(Topics.ENGINE_REQUESTS, requestEvent()),
+        Map.entry(Topics.ENGINE_REGISTRY, engineDescriptor()),
+        Map.entry(Topics.REQUESTS_INBOUND, inferenceRequest()),
+        Map.entry(Topics.REQUESTS_ROUTED, routedRequest()),
+        Map.entry(Topics.ROUTING_DECISIONS, routingDecision()),
+        Map.entry(Topics.MODELS, performanceModel()),
+        Map.entry(Topics.CONTROL_LENS, lensHint()),
+        Map.entry(Topics.SLO_WINDOWS, sloWindow()),
+        Map.entry(Topics.DEAD_LETTERS, deadLetter()),
+        Map.entry(Topics.RESPONSES, responseChunk()),
+        Map.entry(Topics.REQUESTS_CANCEL, requestCancel()));
   }
 }

@@ -20,7 +20,7 @@ class SchemaContractTest {
 
   @Test
   void shouldHaveOneSchemaPerTopicWhenListingTopics() {
-    assertThat(Topics.ALL).hasSize(10);
+    assertThat(Topics.ALL).hasSize(12);
     assertThat(Topics.ALL.stream().map(Topics.TopicSpec::name))
         .doesNotHaveDuplicates()
         .allMatch(name -> name.startsWith("synergy."));

@@ -62,7 +62,8 @@ class MatrixLoaderTest {
     assertThat(plan.regimes()).containsExactly(Regime.AS_SHIPPED);
     assertThat(plan.pairs()).hasSize(6);
     assertThat(plan.comparisons()).extracting(MatrixPlan.Comparison::name)
-        .containsExactly("routing", "batching", "system");
+        .containsExactly("routing", "batching", "batching-no-triage", "batching-same-triage", "system",
+            "system-vs-default");
   }
 
   @Test

@@ -23,9 +23,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -69,6 +74,11 @@ class TrainerFailoverIT {
       LoadReport report = h.underLoad(plan, Duration.ofSeconds(6), () -> {
         LoadPipeline.await("a trainer holds models", Duration.ofSeconds(30),
             () -> localEngines(a) > 0 || localEngines(b) > 0);
+        // and has committed them: a model still in an open transaction is not on the changelog
+        // yet (on a loaded machine the first commit can come late), and the survivor would
+        // rebuild it from the telemetry instead of restoring it
+        LoadPipeline.await("the models' changelog committed", Duration.ofSeconds(30),
+            TrainerFailoverIT::modelChangelogCommitted);
         victim.set(localEngines(b) > 0 ? b : a);
         h.pipeline.stop(victim.get());
       });
@@ -110,9 +120,47 @@ class TrainerFailoverIT {
       return -1;
     }
     try {
-      return trainer.queries().localEngines().size();
+      // engines whose model it holds: every instance lists every registered engine (the
+      // registry is a global store), with a model only where it owns the engine's steps
+      return (int) trainer.queries().localEngines().stream().filter(v -> v.model() != null).count();
     } catch (QueryNotReadyException e) {
       return -1;
+    }
+  }
+
+  /**
+   * True once every partition of the models' changelog that has records has some committed
+   * (its last stable offset is past 0).
+   */
+  private static boolean modelChangelogCommitted() {
+    try (Admin admin = KAFKA.admin()) {
+      List<String> changelogs = admin.listTopics().names().get().stream()
+          .filter(t -> t.endsWith("-" + StoreNames.MODELS + "-changelog")).toList();
+      if (changelogs.isEmpty()) {
+        return false;
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin.describeTopics(changelogs).allTopicNames().get().forEach((name, d) -> d.partitions()
+          .forEach(p -> latest.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
+      var uncommitted = admin.listOffsets(latest,
+          new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+      var committed = admin.listOffsets(latest,
+          new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+      boolean any = false;
+      for (TopicPartition tp : latest.keySet()) {
+        if (uncommitted.get(tp).offset() > 0) {
+          any = true;
+          if (committed.get(tp).offset() == 0) {
+            return false;
+          }
+        }
+      }
+      return any;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } catch (java.util.concurrent.ExecutionException e) {
+      return false;
     }
   }
 

@@ -6,7 +6,9 @@ import io.synergysched.core.routing.EngineView;
 import io.synergysched.core.routing.Router;
 import io.synergysched.schemas.CandidateScore;
 import io.synergysched.schemas.DecisionOutcome;
+import io.synergysched.runtime.responses.ErrorAnswers;
 import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.InferenceResponse;
 import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.RoutingDecision;
 import io.synergysched.schemas.Topics;
@@ -18,18 +20,25 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * The records a routing decision writes: the routed request for the chosen engine (none when the
- * request is shed) and the decision's audit record, with every engine's candidacy and score from
- * the router's trace. Decision ids are {@code <instance>-<start ms>-<sequence>}, unique across
+ * request is shed), the decision's audit record, with every engine's candidacy and score from
+ * the router's trace, and, for a shed request that carries a payload, its answer: one error
+ * {@code FINAL} on its reply topic (429 shed, 404 model not found, 400 context too long). Decision ids are {@code <instance>-<start ms>-<sequence>}, unique across
  * the instances and restarts of a deployment. Not thread-safe: used by the routing thread only.
  */
 final class DecisionRecords {
 
-  /** What one decision writes; {@code routed} is null when the request was shed. */
-  record Decision(RoutedRequest routed, RoutingDecision audit) {}
+  /**
+   * What one decision writes; {@code routed} is null when the request was shed, {@code answer}
+   * (and its {@code replyTopic}) null unless a shed request is answered ({@link
+   * ErrorAnswers#answered}).
+   */
+  record Decision(RoutedRequest routed, RoutingDecision audit, InferenceResponse answer,
+      String replyTopic) {}
 
   private final String idPrefix;
   private final AvroRecordCodec<RoutedRequest> routedCodec;
   private final AvroRecordCodec<RoutingDecision> decisionCodec;
+  private final AvroRecordCodec<InferenceResponse> answerCodec;
   private long sequence;
 
   /**
@@ -41,6 +50,7 @@ final class DecisionRecords {
     this.idPrefix = instanceId + "-" + startedAtMs + "-";
     this.routedCodec = new AvroRecordCodec<>(RoutedRequest.class, registry);
     this.decisionCodec = new AvroRecordCodec<>(RoutingDecision.class, registry);
+    this.answerCodec = new AvroRecordCodec<>(InferenceResponse.class, registry);
   }
 
   /**
@@ -86,7 +96,9 @@ final class DecisionRecords {
         .setCandidates(candidates);
     if (eligibility.refusal() != null) {
       audit.setOutcome(DecisionOutcome.SHED).setReason(eligibility.refusal());
-      return new Decision(null, audit.build());
+      ErrorAnswers.Kind kind = EngineEligibility.OTHER_MODEL.equals(eligibility.refusedFor())
+          ? ErrorAnswers.Kind.MODEL_NOT_FOUND : ErrorAnswers.Kind.CONTEXT_LENGTH_EXCEEDED;
+      return shed(request, audit.build(), kind, decidedAtMs);
     }
     if (chosen == Router.SHED || chosen == Router.HOLD) {
       String why = trace != null && trace.shedReason() != null
@@ -94,7 +106,7 @@ final class DecisionRecords {
           : "predicted to miss its SLO on every engine";
       audit.setOutcome(DecisionOutcome.SHED)
           .setReason(chosen == Router.HOLD ? "held, and this router keeps no held queue: " + why : why);
-      return new Decision(null, audit.build());
+      return shed(request, audit.build(), ErrorAnswers.Kind.SHED, decidedAtMs);
     }
     String engineId = engines.get(chosen).engineId();
     audit.setOutcome(DecisionOutcome.ROUTED).setChosenEngineId(engineId);
@@ -105,12 +117,38 @@ final class DecisionRecords {
         .setPolicy(policy)
         .setRequest(request)
         .build();
-    return new Decision(routed, audit.build());
+    return new Decision(routed, audit.build(), null, null);
+  }
+
+  private static Decision shed(InferenceRequest request, RoutingDecision audit,
+      ErrorAnswers.Kind kind, long decidedAtMs) {
+    if (!ErrorAnswers.answered(request)) {
+      return new Decision(null, audit, null, null);
+    }
+    return new Decision(null, audit,
+        ErrorAnswers.finalError(request, 0, kind, audit.getReason(), null, decidedAtMs),
+        ErrorAnswers.replyTopic(request));
+  }
+
+  /**
+   * The error answer of a request whose payload is malformed ({@code problem}), for its reply
+   * topic; the request itself is dead-lettered, so no decision is recorded for it.
+   */
+  ProducerRecord<String, byte[]> invalidRequestAnswer(InferenceRequest request, String problem,
+      long nowMs) {
+    return answerRecord(ErrorAnswers.finalError(
+        request, 0, ErrorAnswers.Kind.INVALID_REQUEST, problem, null, nowMs),
+        ErrorAnswers.replyTopic(request));
+  }
+
+  private ProducerRecord<String, byte[]> answerRecord(InferenceResponse answer, String topic) {
+    return new ProducerRecord<>(topic, answer.getRequestId(), answerCodec.encode(topic + "-value", answer));
   }
 
   /**
    * Appends the decision's records to a transaction's output: the routed request keyed by its
-   * engine, then the audit record keyed by the request id.
+   * engine, then the audit record keyed by the request id, then the answer of a shed request
+   * keyed by the request id on its reply topic.
    */
   void appendTo(List<ProducerRecord<String, byte[]>> out, Decision decision) {
     if (decision.routed() != null) {
@@ -119,5 +157,8 @@ final class DecisionRecords {
     }
     out.add(new ProducerRecord<>(Topics.ROUTING_DECISIONS.name(), decision.audit().getRequestId(),
         decisionCodec.encode(Topics.ROUTING_DECISIONS.name() + "-value", decision.audit())));
+    if (decision.answer() != null) {
+      out.add(answerRecord(decision.answer(), decision.replyTopic()));
+    }
   }
 }

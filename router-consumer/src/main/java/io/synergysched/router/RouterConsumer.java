@@ -7,6 +7,8 @@ import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.runtime.records.CheckedRecordReader;
 import io.synergysched.runtime.records.InferenceRequestRules;
+import io.synergysched.runtime.responses.ErrorAnswers;
+import io.synergysched.schemas.DeadLetterRecords;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.Topics;
@@ -89,6 +91,7 @@ public final class RouterConsumer implements AutoCloseable {
   private final DecisionRecords decisions;
   private final AvroRecordCodec<DeadLetter> deadLetterCodec;
   private final ColdStartPriors priors;
+  private final ReplyTopics replyTopics;
   private final Thread loop;
   private final long startedAtMs = System.currentTimeMillis();
   private final AtomicLong routed = new AtomicLong();
@@ -109,7 +112,7 @@ public final class RouterConsumer implements AutoCloseable {
     SchemaRegistryClient registry = config.schemaRegistryUrl() == null
         ? null : new SchemaRegistryClient(AvroSerdeConfig.withRegistry(config.schemaRegistryUrl()));
     requests = CheckedRecordReader.checking(new AvroRecordCodec<>(InferenceRequest.class, registry),
-        STAGE, (key, request) -> InferenceRequestRules.problem(request), System::currentTimeMillis);
+        STAGE, (key, request) -> InferenceRequestRules.fieldProblem(request), System::currentTimeMillis);
     decisions = new DecisionRecords(config.instanceId(), startedAtMs, registry);
     deadLetterCodec = new AvroRecordCodec<>(DeadLetter.class, registry);
     priors = new ColdStartPriors(startedAtMs);
@@ -117,6 +120,8 @@ public final class RouterConsumer implements AutoCloseable {
     Properties client = new Properties();
     client.putAll(config.kafka());
     client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+
+    replyTopics = ReplyTopics.withAdmin(client);
 
     Properties in = new Properties();
     in.putAll(client);
@@ -261,6 +266,7 @@ public final class RouterConsumer implements AutoCloseable {
       producer.close(Duration.ZERO);
       inbound.close(Duration.ZERO);
       telemetry.close(Duration.ZERO);
+      replyTopics.close();
       return;
     } catch (RuntimeException | Error e) {
       failure = e;
@@ -269,6 +275,7 @@ public final class RouterConsumer implements AutoCloseable {
     inbound.close(Duration.ofSeconds(5));
     telemetry.close(Duration.ofSeconds(5));
     producer.close(Duration.ofSeconds(5));
+    replyTopics.close();
   }
 
   /**
@@ -389,6 +396,20 @@ public final class RouterConsumer implements AutoCloseable {
       return;
     }
     long now = System.currentTimeMillis();
+    if (ErrorAnswers.answered(request) && !replyTopics.exists(ErrorAnswers.replyTopic(request))) {
+      deadLetters.deadLetter(record.key(), DeadLetterRecords.of(record, STAGE, "reply topic '"
+          + ErrorAnswers.replyTopic(request) + "' does not exist: the answer would have nowhere to go",
+          null, now));
+      return;
+    }
+    String payloadProblem = InferenceRequestRules.payloadProblem(request);
+    if (payloadProblem != null) {
+      // dead-lettered like any invalid request, and answered: its client waits on the reply topic
+      deadLetters.deadLetter(record.key(),
+          DeadLetterRecords.of(record, STAGE, payloadProblem, null, now));
+      out.add(decisions.invalidRequestAnswer(request, payloadProblem, now));
+      return;
+    }
     RoutingRequest routingRequest = new RoutingRequest(
         requestIds.of(request.getRequestId()),
         request.getArrivalTimeMs(),

@@ -9,7 +9,11 @@ import io.synergysched.core.routing.EngineEligibility;
 import io.synergysched.core.routing.Router;
 import io.synergysched.schemas.CandidateScore;
 import io.synergysched.schemas.DecisionOutcome;
+import io.synergysched.schemas.EndpointKind;
 import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.InferenceResponse;
+import io.synergysched.schemas.RequestPayload;
+import io.synergysched.schemas.ResponseKind;
 import io.synergysched.schemas.RoutedRequest;
 import io.synergysched.schemas.RoutingDecision;
 import io.synergysched.schemas.Topics;
@@ -128,5 +132,78 @@ class DecisionRecordsTest {
         .isEqualTo("no engine serves model 'mistral-7b' (the cluster serves [llama-2-70b, llama-2-7b])");
     assertThat(d.audit().getCandidates()).extracting(CandidateScore::getEngineId, CandidateScore::getFilteredBy)
         .containsExactly(tuple("e0", EngineEligibility.OTHER_MODEL), tuple("e1", EngineEligibility.OTHER_MODEL));
+  }
+
+  private final InferenceRequest withPayload = InferenceRequest.newBuilder(request)
+      .setPayload(new RequestPayload(EndpointKind.CHAT, "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"))
+      .setReplyTo("gw-1.replies").setCorrelationId("c-9").build();
+
+  private List<LiveEngine> described(String model0, String model1, int maxModelLen) {
+    List<LiveEngine> engines = List.of(new LiveEngine("e0"), new LiveEngine("e1"));
+    engines.get(0).describe(HandBuiltRecords.descriptor("e0").setModel(model0).setMaxModelLen(maxModelLen).build(), NOW);
+    engines.get(1).describe(HandBuiltRecords.descriptor("e1").setModel(model1).setMaxModelLen(maxModelLen).build(), NOW);
+    engines.forEach(e -> e.refresh(NOW, 1_000));
+    return engines;
+  }
+
+  @Test
+  void shouldAnswerAShedRequestWithAPayloadOnItsReplyTopicWhenTheRouterShedsIt() {
+    DecisionTrace trace = new DecisionTrace(new String[] {"slo-feasibility", "slo-feasibility"},
+        new double[] {Double.NaN, Double.NaN}, "slo-feasibility", Double.NaN);
+
+    DecisionRecords.Decision d = records.decide(withPayload, Router.SHED, trace, everyEngine, "prism", NOW, -1, 0);
+    List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
+    records.appendTo(out, d);
+
+    assertThat(out).extracting(ProducerRecord::topic, ProducerRecord::key).containsExactly(
+        tuple(Topics.ROUTING_DECISIONS.name(), "req-1"), tuple("gw-1.replies", "req-1"));
+    InferenceResponse answer = new AvroRecordCodec<>(InferenceResponse.class, NO_REGISTRY)
+        .decode("gw-1.replies", 0, 0, out.get(1).value());
+    assertThat(answer).isEqualTo(d.answer());
+    assertThat(answer.getKind()).isEqualTo(ResponseKind.FINAL);
+    assertThat(answer.getSequence()).isZero();
+    assertThat(answer.getCorrelationId()).isEqualTo("c-9");
+    assertThat(answer.getError().getHttpStatus()).isEqualTo(429);
+    assertThat(answer.getError().getCode()).isEqualTo("shed");
+    assertThat(answer.getError().getMessage()).isEqualTo("no feasible engine: slo-feasibility");
+  }
+
+  @Test
+  void shouldAnswerTheRefusalInOpenAisShapeWhenNoEngineServesTheModelOrTheLength() {
+    InferenceRequest forAnother = InferenceRequest.newBuilder(withPayload).setModel("mistral-7b").build();
+    DecisionRecords.Decision noModel = records.decide(forAnother, Router.SHED, null,
+        EngineEligibility.of(described("llama-2-7b", "llama-2-7b", 4096), "mistral-7b", 100, 20),
+        "prism", NOW, -1, 0);
+    InferenceRequest tooLong = InferenceRequest.newBuilder(withPayload).setPromptTokens(5000).build();
+    DecisionRecords.Decision noLength = records.decide(tooLong, Router.SHED, null,
+        EngineEligibility.of(described("llama-2-7b", "llama-2-7b", 4096), null, 5000, 20),
+        "prism", NOW, -1, 0);
+
+    assertThat(noModel.answer().getError().getHttpStatus()).isEqualTo(404);
+    assertThat(noModel.answer().getError().getCode()).isEqualTo("model_not_found");
+    assertThat(noModel.answer().getError().getMessage()).startsWith("no engine serves model 'mistral-7b'");
+    assertThat(noLength.answer().getError().getHttpStatus()).isEqualTo(400);
+    assertThat(noLength.answer().getError().getCode()).isEqualTo("context_length_exceeded");
+  }
+
+  @Test
+  void shouldAnswerNobodyWhenTheRequestIsATraceReplayOrWasRouted() {
+    DecisionTrace trace = new DecisionTrace(new String[] {"slo-feasibility", "slo-feasibility"},
+        new double[] {Double.NaN, Double.NaN}, "slo-feasibility", Double.NaN);
+
+    assertThat(records.decide(request, Router.SHED, trace, everyEngine, "prism", NOW, -1, 0).answer()).isNull();
+    assertThat(records.decide(withPayload, 1, null, everyEngine, "prism", NOW, -1, 0).answer()).isNull();
+  }
+
+  @Test
+  void shouldAnswerAMalformedPayloadWithA400OnItsReplyTopic() {
+    ProducerRecord<String, byte[]> r = records.invalidRequestAnswer(withPayload, "'messages' is a required property", NOW);
+
+    assertThat(r.topic()).isEqualTo("gw-1.replies");
+    assertThat(r.key()).isEqualTo("req-1");
+    InferenceResponse answer = new AvroRecordCodec<>(InferenceResponse.class, NO_REGISTRY).decode("t", 0, 0, r.value());
+    assertThat(answer.getError().getHttpStatus()).isEqualTo(400);
+    assertThat(answer.getError().getType()).isEqualTo("invalid_request_error");
+    assertThat(answer.getError().getMessage()).isEqualTo("'messages' is a required property");
   }
 }

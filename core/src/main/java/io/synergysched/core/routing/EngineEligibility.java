@@ -34,8 +34,12 @@ public final class EngineEligibility {
    *     whole when none is excluded
    * @param refusal why no available engine may serve the request, or null when one may (or when
    *     none is available at all, which the policy reports itself)
+   * @param refusedFor with a refusal, what refused it: {@link #OTHER_MODEL} when no available
+   *     engine serves the model, {@link #TOO_LONG} when some do but none takes a request this
+   *     long; null without a refusal
    */
-  public record Result(List<? extends EngineView> engines, String[] excludedBy, String refusal) {}
+  public record Result(
+      List<? extends EngineView> engines, String[] excludedBy, String refusal, String refusedFor) {}
 
   private EngineEligibility() {}
 
@@ -80,17 +84,19 @@ public final class EngineEligibility {
       }
     }
     if (excludedBy == null) {
-      return new Result(engines, null, null);
+      return new Result(engines, null, null, null);
     }
     String refusal = null;
+    String refusedFor = null;
     if (anyAvailable && !anyEligible) {
+      refusedFor = anyOfModel ? TOO_LONG : OTHER_MODEL;
       refusal = anyOfModel
           ? "prompt of " + promptTokens + " tokens plus up to " + maxOutputTokens
               + " output tokens is longer than any engine" + (anyModel ? "" : " of model '" + model + "'")
               + " accepts (largest max_model_len " + longestOfModel + ")"
           : "no engine serves model '" + model + "' (the cluster serves " + servedModels(engines) + ")";
     }
-    return new Result(new Masked(engines, excludedBy), excludedBy, refusal);
+    return new Result(new Masked(engines, excludedBy), excludedBy, refusal, refusedFor);
   }
 
   private static Set<String> servedModels(List<? extends EngineView> engines) {

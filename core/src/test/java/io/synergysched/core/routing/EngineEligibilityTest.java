@@ -62,6 +62,9 @@ class EngineEligibilityTest {
       assertThat(r.excludedBy()).containsExactly(excluded);
     }
     assertThat(r.refusal()).isEqualTo(refusal);
+    String refusedFor = refusal == null ? null
+        : refusal.startsWith("no engine serves") ? EngineEligibility.OTHER_MODEL : EngineEligibility.TOO_LONG;
+    assertThat(r.refusedFor()).isEqualTo(refusedFor);
     assertThat(r.engines()).hasSize(3);
     for (int k = 0; k < 3; k++) {
       EngineView seen = r.engines().get(k);

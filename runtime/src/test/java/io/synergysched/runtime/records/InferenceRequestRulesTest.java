@@ -2,7 +2,9 @@ package io.synergysched.runtime.records;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.synergysched.schemas.EndpointKind;
 import io.synergysched.schemas.InferenceRequest;
+import io.synergysched.schemas.RequestPayload;
 import java.util.Collections;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -53,5 +55,54 @@ class InferenceRequestRulesTest {
   void shouldRejectARequestWhenItHasNoOrANonPositiveSlo() {
     assertThat(problemAfter(r -> r.setSloTpotMs(null))).startsWith("missing SLO");
     assertThat(problemAfter(r -> r.setSloTtftMs(0))).isEqualTo("SLO targets must be positive");
+  }
+
+  /** The payload problem of a valid request carrying {@code body} for {@code endpoint}. */
+  private static String payloadProblemOf(EndpointKind endpoint, String body) {
+    InferenceRequest request = ValidRecords.request();
+    request.setPayload(new RequestPayload(endpoint, body));
+    assertThat(InferenceRequestRules.fieldProblem(request)).isNull();
+    String problem = InferenceRequestRules.payloadProblem(request);
+    assertThat(InferenceRequestRules.problem(request)).isEqualTo(problem);
+    return problem;
+  }
+
+  @Test
+  void shouldAcceptWellFormedChatAndCompletionBodiesWhateverElseTheyCarry() {
+    assertThat(payloadProblemOf(EndpointKind.CHAT,
+        "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+            + "\"max_tokens\":16,\"stream\":true,\"x-vendor\":{\"a\":1}}")).isNull();
+    assertThat(payloadProblemOf(EndpointKind.COMPLETION, "{\"prompt\":\"Once\",\"max_tokens\":null}"))
+        .isNull();
+    assertThat(payloadProblemOf(EndpointKind.COMPLETION, "{\"prompt\":[1,2,3]}")).isNull();
+  }
+
+  @Test
+  void shouldNameTheFieldWhenTheOpenAiBodyIsMalformed() {
+    assertThat(payloadProblemOf(EndpointKind.CHAT, "{\"messages\":[")).startsWith("payload.body is not valid JSON");
+    assertThat(payloadProblemOf(EndpointKind.CHAT, "[1]")).isEqualTo("payload.body must be a JSON object");
+    assertThat(payloadProblemOf(EndpointKind.CHAT, "{\"prompt\":\"x\"}"))
+        .isEqualTo("'messages' is a required property");
+    assertThat(payloadProblemOf(EndpointKind.CHAT, "{\"messages\":[]}"))
+        .isEqualTo("'messages' must be a non-empty array");
+    assertThat(payloadProblemOf(EndpointKind.COMPLETION, "{\"messages\":[{}]}"))
+        .isEqualTo("'prompt' is a required property");
+    assertThat(payloadProblemOf(EndpointKind.COMPLETION, "{\"prompt\":7}"))
+        .isEqualTo("'prompt' must be a string or an array");
+    assertThat(payloadProblemOf(EndpointKind.CHAT, "{\"messages\":[{}],\"max_tokens\":-1}"))
+        .isEqualTo("'max_tokens' must be a positive integer, was -1");
+    assertThat(payloadProblemOf(EndpointKind.CHAT, "{\"messages\":[{}],\"max_completion_tokens\":2.5}"))
+        .isEqualTo("'max_completion_tokens' must be a positive integer, was 2.5");
+    assertThat(payloadProblemOf(EndpointKind.UNKNOWN, "{}")).startsWith("payload.endpoint is UNKNOWN");
+  }
+
+  @Test
+  void shouldRejectAReplyTopicKafkaCannotHaveWhenTheAnswerWouldHaveNowhereToGo() {
+    assertThat(problemAfter(r -> r.setReplyTo("answers.gateway-1_a"))).isNull();
+    assertThat(problemAfter(r -> r.setReplyTo("no spaces"))).startsWith("replyTo 'no spaces' is not a Kafka topic name");
+    assertThat(problemAfter(r -> r.setReplyTo(".."))).startsWith("replyTo '..' is not");
+    assertThat(problemAfter(r -> r.setReplyTo("t".repeat(250)))).contains("is not a Kafka topic name");
+    assertThat(problemAfter(r -> r.setCorrelationId("c".repeat(1025))))
+        .isEqualTo("correlationId longer than 1024 characters");
   }
 }

@@ -284,7 +284,19 @@ public final class AvroRecordCodec<T extends SpecificRecord> {
       message = message.substring(0, 200) + "...";
     }
     return "schema id " + id + " is a version of " + schema.getFullName()
-        + " this reader cannot read: " + first.getType() + " at " + first.getLocation() + " ("
+        + " this reader cannot read: " + first.getType() + " at " + readable(first.getLocation()) + " ("
         + message + ")" + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "");
+  }
+
+  /** A compatibility location ({@code /fields/2/type}) with the top-level field named. */
+  private String readable(String location) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^/fields/(\\d+)(.*)$").matcher(location);
+    if (m.matches() && schema.getType() == Schema.Type.RECORD) {
+      int index = Integer.parseInt(m.group(1));
+      if (index < schema.getFields().size()) {
+        return "field " + schema.getFields().get(index).name() + " (" + location + ")";
+      }
+    }
+    return location;
   }
 }

@@ -213,11 +213,16 @@ public final class RouterConsumer implements AutoCloseable {
   }
 
   /**
-   * Times an inbound or telemetry partition was held because the schema registry did not answer
-   * about a record's schema id ({@link RegistryHold}).
+   * Times an inbound partition was held because the schema registry did not answer about a
+   * request's schema id ({@link RegistryHold}).
    */
   public long registryHolds() {
-    return inboundHold.holds() + telemetry.registryHolds();
+    return inboundHold.holds();
+  }
+
+  /** Times a telemetry partition was held because the schema registry did not answer. */
+  public long telemetryRegistryHolds() {
+    return telemetry.registryHolds();
   }
 
   /** Telemetry records skipped as undecodable or breaking their type's rules. */

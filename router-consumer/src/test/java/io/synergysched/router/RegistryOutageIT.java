@@ -172,6 +172,7 @@ class RegistryOutageIT {
     assertThat(decided).as("decisions per request")
         .isEqualTo(Map.of("before-outage", 1, "during-outage", 1, "after-outage", 1));
     assertThat(router.deadLettered()).isZero();
+    assertThat(router.skippedTelemetry()).as("telemetry the router skipped").isZero();
     assertThat(connector.deadLettered()).isZero();
     try (KafkaConsumer<String, byte[]> letters = PipelineFixture.committedReader(KAFKA, "outage-dlq",
         List.of(Topics.DEAD_LETTERS.name()))) {

@@ -89,7 +89,7 @@ public final class SchemaRegistryClient {
   /**
    * Sets the configured compatibility level on a subject this client has just registered a schema
    * under, once per subject for the life of the client. After the registration, not before:
-   * Apicurio's Confluent API answers 404 for the configuration of a subject that does not exist
+   * older Apicurio versions answer 404 for the configuration of a subject that does not exist
    * yet (Confluent's creates it). A registry that refuses (a read-only or access-controlled
    * registry) leaves the subject at its level; that is logged, naming the key, and registering
    * goes on. A failure to reach the registry is thrown, like the registration's would be.
@@ -100,8 +100,17 @@ public final class SchemaRegistryClient {
       return;
     }
     String path = "config/" + URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    String level = config.compatibility().name();
     try {
-      put(path, JSON.createObjectNode().put("compatibility", config.compatibility().name()));
+      try {
+        put(path, JSON.createObjectNode().put("compatibility", level));
+      } catch (SchemaRegistryException e) {
+        // Apicurio answers 409 "rule already exists" when another client set the level at the
+        // same moment (two services registering under one subject): fine if it is ours
+        if (e.httpStatus() != 409 || !level.equals(compatibilityOf(subject))) {
+          throw e;
+        }
+      }
     } catch (SchemaRegistryException e) {
       if (e.httpStatus() == -1 || e.httpStatus() >= 500) {
         throw e;

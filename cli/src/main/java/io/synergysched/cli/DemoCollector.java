@@ -1,5 +1,6 @@
 package io.synergysched.cli;
 
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.schemas.DecisionOutcome;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -49,6 +49,7 @@ final class DemoCollector implements AutoCloseable {
   private final AvroRecordCodec<RoutingDecision> decisions;
   private final AvroRecordCodec<RequestEvent> events;
   private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
+  private final RegistryHold hold = new RegistryHold("demo-collector");
   private final Thread thread;
   private volatile boolean running = true;
 
@@ -71,7 +72,8 @@ final class DemoCollector implements AutoCloseable {
     try {
       consumer.subscribe(List.of(Topics.ROUTING_DECISIONS.name(), Topics.ENGINE_REQUESTS.name()));
       while (running) {
-        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+        // a record whose schema the registry did not give is read again, not lost
+        hold.each(consumer, hold.poll(consumer, Duration.ofMillis(200)), r -> {
           if (r.topic().equals(Topics.ROUTING_DECISIONS.name())) {
             RoutingDecision d = decisions.decodeValue(r);
             if (d.getRequestId().startsWith(prefix)) {
@@ -82,7 +84,7 @@ final class DemoCollector implements AutoCloseable {
           } else {
             RequestEvent e = events.decodeValue(r);
             if (!e.getRequestId().startsWith(prefix)) {
-              continue;
+              return;
             }
             Outcome o = outcome(e.getRequestId());
             o.engineId = e.getEngineId();
@@ -106,7 +108,7 @@ final class DemoCollector implements AutoCloseable {
               o.rejected = true;
             }
           }
-        }
+        });
       }
     } catch (WakeupException e) {
       // closing

@@ -102,6 +102,36 @@ public final class ApicurioRegistryServer implements AutoCloseable {
     return "http://127.0.0.1:" + port + "/apis/ccompat/v7";
   }
 
+  /**
+   * Freezes the registry process ({@code SIGSTOP}), like a registry that hangs: connections are
+   * still accepted by the kernel, but no request is answered until {@link #resume()}. For outage
+   * tests; the registry keeps its schemas (its storage is in memory, a restart would lose them).
+   */
+  public void pause() {
+    signal("-STOP");
+  }
+
+  /** Lets a {@linkplain #pause() paused} registry run again ({@code SIGCONT}). */
+  public void resume() {
+    signal("-CONT");
+  }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid()))
+          .redirectErrorStream(true).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed: "
+            + new String(kill.getInputStream().readAllBytes()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot run kill " + signal, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling the registry", e);
+    }
+  }
+
   /** File receiving the registry's output. */
   public Path log() {
     return log;
@@ -112,6 +142,7 @@ public final class ApicurioRegistryServer implements AutoCloseable {
     if (!process.isAlive()) {
       return;
     }
+    resume(); // a paused process would not act on SIGTERM
     process.destroy();
     try {
       if (!process.waitFor(15, TimeUnit.SECONDS)) {

@@ -1,5 +1,6 @@
 package io.synergysched.connector;
 
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.runtime.records.RoutedRequestRules;
 import io.synergysched.schemas.RequestEvent;
 import io.synergysched.schemas.RequestEventType;
@@ -113,7 +114,11 @@ final class InFlightRecovery {
   private static <T extends org.apache.avro.specific.SpecificRecord> T decode(
       AvroRecordCodec<T> codec, ConsumerRecord<String, byte[]> record) {
     try {
-      return record.value() == null ? null : codec.decodeValue(record);
+      // a registry that does not answer is waited for (within the scan's own limit), not taken
+      // for an undecodable record: that would leave the request's end or hand-over unseen
+      return record.value() == null ? null
+          : RegistryHold.retrying("engine-connector/in-flight-recovery", READ_LIMIT,
+              () -> codec.decodeValue(record));
     } catch (UndecodableRecordException e) {
       return null;
     }

@@ -4,6 +4,7 @@ import io.synergysched.core.lens.LensPlan;
 import io.synergysched.runtime.mapping.LensHintMapping;
 import io.synergysched.runtime.records.CheckedRecordReader;
 import io.synergysched.runtime.records.LensHintRules;
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.schemas.LensHint;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * its own engines. A hint that has already expired on arrival (history of a compacted topic) is
  * skipped; a tombstone returns the engine to its defaults. A record for one of its engines that
  * cannot be decoded, breaks a hint's invariants or names another engine than its key is
- * dead-lettered with the reason, once.
+ * dead-lettered with the reason, once; one whose schema the registry could not be asked about is
+ * read again after a backoff ({@link RegistryHold}).
  */
 final class LensHintReader implements Runnable {
 
@@ -48,6 +50,7 @@ final class LensHintReader implements Runnable {
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong ignored = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  private final RegistryHold hold = new RegistryHold("engine-connector/lens-hints");
   private volatile boolean running = true;
   private volatile boolean reading;
 
@@ -82,9 +85,7 @@ final class LensHintReader implements Runnable {
       consumer.seekToBeginning(partitions);
       reading = true;
       while (running) {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          handle(record);
-        }
+        hold.each(consumer, hold.poll(consumer, Duration.ofMillis(200)), this::handle);
       }
     } catch (WakeupException e) {
       // closing

@@ -1,6 +1,7 @@
 package io.synergysched.connector;
 
 import io.synergysched.runtime.records.CheckedRecordReader;
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.runtime.records.RoutedRequestRules;
 import io.synergysched.schemas.InferenceRequest;
 import io.synergysched.schemas.RequestEvent;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * requests are handed over; a request seen again after a restart of the reader (same process) is
  * recognised by its id and not served twice. A record that cannot be decoded or breaks {@link
  * RoutedRequestRules} (the router's rules for the request inside, and the engine key) is
- * dead-lettered with the reason, once, and never retried.
+ * dead-lettered with the reason, once, and never retried. A record whose schema the registry could
+ * not be asked about is kept: its partition is held, read again after a backoff, and no offset
+ * past it is committed ({@link RegistryHold}).
  *
  * <p>Before it serves anything, the reader recovers what a previous run of the same connector id
  * left in flight ({@link InFlightRecovery}): requests handed to an engine (below the group's
@@ -66,6 +70,7 @@ final class RoutedRequestReader implements Runnable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
+  private final RegistryHold hold = new RegistryHold("engine-connector/routed-requests");
   private final Properties consumerSettings;
   private final SchemaRegistryClient registry;
   private final java.util.Set<String> engineIds;
@@ -108,7 +113,14 @@ final class RoutedRequestReader implements Runnable {
       recover();
       consumer.subscribe(List.of(Topics.REQUESTS_ROUTED.name()), new ConsumerRebalanceListener() {
         @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {}
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+          hold.revoked(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+          hold.revoked(partitions);
+        }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -116,12 +128,10 @@ final class RoutedRequestReader implements Runnable {
         }
       });
       while (running) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-        for (ConsumerRecord<String, byte[]> record : records) {
-          handle(record);
-        }
-        if (!records.isEmpty() && !crashed) {
-          consumer.commitSync();
+        ConsumerRecords<String, byte[]> records = hold.poll(consumer, Duration.ofMillis(200));
+        Map<TopicPartition, OffsetAndMetadata> handled = hold.each(consumer, records, this::handle);
+        if (!handled.isEmpty() && !crashed) {
+          consumer.commitSync(handled);
         }
       }
     } catch (WakeupException e) {
@@ -247,6 +257,11 @@ final class RoutedRequestReader implements Runnable {
 
   long deadLettered() {
     return deadLettered.get();
+  }
+
+  /** Times a partition was held because the schema registry did not answer. */
+  long registryHolds() {
+    return hold.holds();
   }
 
   void stop() {

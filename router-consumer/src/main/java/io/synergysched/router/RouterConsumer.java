@@ -7,6 +7,7 @@ import io.synergysched.core.routing.RouterRegistry;
 import io.synergysched.core.routing.RoutingRequest;
 import io.synergysched.runtime.records.CheckedRecordReader;
 import io.synergysched.runtime.records.InferenceRequestRules;
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.runtime.responses.ErrorAnswers;
 import io.synergysched.schemas.DeadLetterRecords;
 import io.synergysched.schemas.DeadLetter;
@@ -81,6 +82,7 @@ public final class RouterConsumer implements AutoCloseable {
   private final Router router;
   private final EngineRoster roster = new EngineRoster();
   private final RequestIds requestIds = new RequestIds();
+  private final RegistryHold inboundHold = new RegistryHold("router-consumer/inbound");
 
   private final KafkaConsumer<String, byte[]> inbound;
   private final TelemetryFeed telemetry;
@@ -215,6 +217,19 @@ public final class RouterConsumer implements AutoCloseable {
     return failure;
   }
 
+  /**
+   * Times an inbound partition was held because the schema registry did not answer about a
+   * request's schema id ({@link RegistryHold}).
+   */
+  public long registryHolds() {
+    return inboundHold.holds();
+  }
+
+  /** Times a telemetry partition was held because the schema registry did not answer. */
+  public long telemetryRegistryHolds() {
+    return telemetry.registryHolds();
+  }
+
   /** Telemetry records skipped as undecodable or breaking their type's rules. */
   public long skippedTelemetry() {
     return telemetry.skipped();
@@ -243,6 +258,12 @@ public final class RouterConsumer implements AutoCloseable {
             @Override
             public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
               rebalances++;
+              inboundHold.revoked(partitions);
+            }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> partitions) {
+              onPartitionsRevoked(partitions);
             }
 
             @Override
@@ -253,7 +274,8 @@ public final class RouterConsumer implements AutoCloseable {
           });
         }
         long t1 = System.nanoTime();
-        ConsumerRecords<String, byte[]> batch = withFresh(inbound.poll(Duration.ofMillis(20)));
+        ConsumerRecords<String, byte[]> batch =
+            withFresh(inboundHold.poll(inbound, Duration.ofMillis(20)));
         metrics.stage("loop.poll", System.nanoTime() - t1);
         if (!batch.isEmpty()) {
           routeInTransaction(batch);
@@ -338,16 +360,16 @@ public final class RouterConsumer implements AutoCloseable {
       out.add(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), key,
           deadLetterCodec.encode(Topics.DEAD_LETTERS.name() + "-value", letter)));
     };
-    for (ConsumerRecord<String, byte[]> record : batch) {
+    // a request whose schema the registry could not be asked about holds its partition: neither
+    // it nor a later one of its partition is decided or committed in this transaction
+    Map<TopicPartition, OffsetAndMetadata> next = inboundHold.each(inbound, batch, record -> {
       metrics.stage("inbound.age", Math.max(0, nowMs - record.timestamp()) * 1_000_000L);
       handle(record, out, deadLetters);
-    }
+    });
     long t1 = System.nanoTime();
     metrics.stage("batch.decide", t1 - t0);
-    Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
-    for (TopicPartition tp : batch.partitions()) {
-      List<ConsumerRecord<String, byte[]>> records = batch.records(tp);
-      next.put(tp, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+    if (next.isEmpty() && out.isEmpty()) {
+      return; // every record held: nothing to write
     }
     try {
       producer.beginTransaction();

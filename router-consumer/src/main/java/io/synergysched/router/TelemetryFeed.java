@@ -6,6 +6,7 @@ import io.synergysched.core.telemetry.RequestPhase;
 import io.synergysched.core.telemetry.StepObservation;
 import io.synergysched.runtime.mapping.TelemetryMapping;
 import io.synergysched.runtime.records.EngineDescriptorRules;
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.runtime.records.RequestEventRules;
 import io.synergysched.runtime.records.StepTelemetryRules;
 import io.synergysched.schemas.EngineDescriptor;
@@ -14,6 +15,7 @@ import io.synergysched.schemas.StepTelemetry;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.schemas.serde.SchemaRegistryUnavailableException;
 import io.synergysched.schemas.serde.UndecodableRecordException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Telemetry is input from outside: a record that cannot be decoded, breaks its type's rules
  * (the ones the model-trainer dead-letters by), or names an engine the registry never described is
- * skipped, and nothing in one record can stop the router. Not thread-safe: used by the routing
+ * skipped, and nothing in one record can stop the router. A record whose schema the registry
+ * could not be asked about is not skipped: its partition is held and it is read again after a
+ * backoff ({@link RegistryHold}). Not thread-safe: used by the routing
  * thread only, except {@link #wakeup()} and {@link #skipped()}.
  */
 final class TelemetryFeed {
@@ -54,6 +58,7 @@ final class TelemetryFeed {
   private final AvroRecordCodec<RequestEvent> events;
   private final AvroRecordCodec<EngineDescriptor> descriptors;
   private final AtomicLong skipped = new AtomicLong();
+  private final RegistryHold hold = new RegistryHold("router-consumer/telemetry");
 
   /**
    * @param consumer a consumer without a group or subscription, owned by the feed from now on
@@ -101,7 +106,7 @@ final class TelemetryFeed {
    * @param timeout how long the first poll may wait
    */
   void read(Duration timeout) {
-    ConsumerRecords<String, byte[]> records = consumer.poll(timeout);
+    ConsumerRecords<String, byte[]> records = hold.poll(consumer, timeout);
     for (int polls = 1; ; polls++) {
       apply(records);
       if (records.isEmpty() || polls == POLLS_PER_READ) {
@@ -111,32 +116,36 @@ final class TelemetryFeed {
     }
   }
 
-  /** Applies polled records in order. */
+  /** Applies polled records in order; holds a partition whose record's schema the registry did not give. */
   void apply(ConsumerRecords<String, byte[]> records) {
-    for (ConsumerRecord<String, byte[]> r : records) {
-      if (r.key() == null) {
-        continue;
+    hold.each(consumer, records, this::apply);
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> r) {
+    if (r.key() == null) {
+      return;
+    }
+    try {
+      if (r.topic().equals(Topics.ENGINE_REGISTRY.name())) {
+        applyRegistry(r);
+        return;
       }
-      try {
-        if (r.topic().equals(Topics.ENGINE_REGISTRY.name())) {
-          applyRegistry(r);
-          continue;
-        }
-        int index = roster.describedIndexOf(r.key());
-        if (index < 0 || r.value() == null) {
-          continue; // not an engine of this cluster (yet), or a tombstone where none belongs
-        }
-        if (r.topic().equals(Topics.ENGINE_STEPS.name())) {
-          applyStep(r, index);
-        } else {
-          applyEvent(r, index);
-        }
-      } catch (UndecodableRecordException e) {
-        skip(r, e.getMessage());
-      } catch (RuntimeException e) {
-        // a record the rules let through and the router could not use: skip it, keep routing
-        skip(r, e.toString());
+      int index = roster.describedIndexOf(r.key());
+      if (index < 0 || r.value() == null) {
+        return; // not an engine of this cluster (yet), or a tombstone where none belongs
       }
+      if (r.topic().equals(Topics.ENGINE_STEPS.name())) {
+        applyStep(r, index);
+      } else {
+        applyEvent(r, index);
+      }
+    } catch (UndecodableRecordException e) {
+      skip(r, e.getMessage());
+    } catch (SchemaRegistryUnavailableException e) {
+      throw e; // held, read again
+    } catch (RuntimeException e) {
+      // a record the rules let through and the router could not use: skip it, keep routing
+      skip(r, e.toString());
     }
   }
 
@@ -187,6 +196,11 @@ final class TelemetryFeed {
       LOG.warn("router {} skips telemetry {}-{}@{} ({} so far): {}", instanceId,
           r.topic(), r.partition(), r.offset(), n, why);
     }
+  }
+
+  /** Times a telemetry partition was held for the schema registry; any thread. */
+  long registryHolds() {
+    return hold.holds();
   }
 
   /** Records skipped as undecodable or breaking their type's rules; any thread. */

@@ -1,8 +1,10 @@
 package io.synergysched.topologies;
 
 import io.synergysched.runtime.records.CheckedRecordReader;
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.DeadLetterRecords;
+import java.time.Duration;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -11,8 +13,18 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * Dead-lettering for processors that read raw bytes: read a record with the shared {@link
  * CheckedRecordReader} or forward its dead letter, with the reason and its coordinates, to the
  * dead-letter sink; build a dead-letter record for what has no source record.
+ *
+ * <p>A record whose schema the registry gives no answer about is not dead-lettered: the stream
+ * thread decodes it again in place with {@link RegistryHold}'s backoff for up to {@link
+ * #REGISTRY_WAIT}, well inside {@code max.poll.interval.ms} (5 min by default in Streams), then
+ * throws. The default processing exception handler fails the stream thread on it, the trainer's
+ * uncaught-exception handler replaces the thread, and the new one resumes from the last committed
+ * offset: the record is read again, never skipped.
  */
 public final class DeadLetters {
+
+  /** How long a stream thread waits in place for the registry before failing (and being replaced). */
+  public static final Duration REGISTRY_WAIT = Duration.ofSeconds(60);
 
   private DeadLetters() {}
 
@@ -24,12 +36,12 @@ public final class DeadLetters {
       ProcessorContext<String, Object> context, Record<String, byte[]> record,
       CheckedRecordReader<?, V> reader, String sink) {
     RecordMetadata metadata = context.recordMetadata().orElse(null);
-    return reader.read(
+    return RegistryHold.retrying(reader.stage(), REGISTRY_WAIT, () -> reader.read(
         metadata == null ? "unknown" : metadata.topic(),
         metadata == null ? -1 : metadata.partition(),
         metadata == null ? -1 : metadata.offset(),
         record.key(), record.value(),
-        (key, letter) -> context.forward(record.withValue((Object) letter), sink));
+        (key, letter) -> context.forward(record.withValue((Object) letter), sink)));
   }
 
   /**

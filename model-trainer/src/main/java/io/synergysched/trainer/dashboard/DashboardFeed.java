@@ -1,5 +1,6 @@
 package io.synergysched.trainer.dashboard;
 
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.schemas.DeadLetter;
 import io.synergysched.schemas.LensHint;
 import io.synergysched.schemas.RoutingDecision;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -49,6 +49,7 @@ final class DashboardFeed implements AutoCloseable {
   private final Thread thread;
   private volatile boolean running = true;
   private volatile long undecodable;
+  private final RegistryHold hold = new RegistryHold("model-trainer/dashboard-feed");
 
   DashboardFeed(Properties client, SchemaRegistryClient registry, Duration history,
       Consumer<List<Event>> sink) {
@@ -80,17 +81,17 @@ final class DashboardFeed implements AutoCloseable {
     try {
       position();
       while (running) {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+        ConsumerRecords<byte[], byte[]> records = hold.poll(consumer, Duration.ofMillis(200));
         if (records.isEmpty()) {
           continue;
         }
         List<Event> batch = new ArrayList<>(records.count());
-        for (ConsumerRecord<byte[], byte[]> r : records) {
+        hold.each(consumer, records, r -> {
           String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
           AvroRecordCodec<?> codec = codecs.get(r.topic());
           if (codec == null || r.value() == null) {
             batch.add(new Event(r.topic(), key, null));
-            continue;
+            return;
           }
           try {
             batch.add(new Event(r.topic(), key,
@@ -99,7 +100,7 @@ final class DashboardFeed implements AutoCloseable {
             undecodable++;
             LOG.debug("dashboard skips an undecodable record: {}", e.getMessage());
           }
-        }
+        });
         sink.accept(batch);
       }
     } catch (WakeupException e) {

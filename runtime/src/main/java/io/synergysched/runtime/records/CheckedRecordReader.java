@@ -18,7 +18,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * <p>Undecodable bytes, a null value (a tombstone where none belongs), a conversion that throws
  * {@link IllegalArgumentException} (the record breaks its type's invariants) and a rule's problem
- * are dead letters; anything else a conversion or rule throws propagates. Thread-safe when the
+ * are dead letters; anything else a conversion or rule throws propagates. So does {@link
+ * io.synergysched.schemas.serde.SchemaRegistryUnavailableException}: a record whose schema the
+ * registry could not be asked about is not known to be bad, and the caller keeps it ({@link
+ * RegistryHold}). Thread-safe when the
  * conversion, the rule and the clock are (those of this package are).
  *
  * @param <T> the Avro record on the topic

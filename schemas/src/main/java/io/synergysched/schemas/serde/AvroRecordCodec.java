@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -37,7 +38,9 @@ import org.apache.kafka.common.errors.SerializationException;
  * producers move from one to the other. Records written with any released version of the schema are
  * resolved to the current one. Anything else (unknown framing, unknown schema id or fingerprint,
  * truncated or trailing bytes, invalid Avro) raises {@link UndecodableRecordException}: decoding
- * never returns a half-read record. Thread-safe.
+ * never returns a half-read record. A schema id the registry gives no definite answer for
+ * (unreachable, timeout, 5xx, refused) raises {@link SchemaRegistryUnavailableException} instead:
+ * the record is kept and decoded again later, never dead-lettered for it. Thread-safe.
  *
  * @param <T> the generated record class
  */
@@ -135,6 +138,8 @@ public final class AvroRecordCodec<T extends SpecificRecord> {
    * @param topic, partition, offset where the bytes came from (partition and offset -1 when unknown)
    * @param data the bytes; null (a tombstone) decodes to null
    * @throws UndecodableRecordException naming topic, partition, offset and the reason
+   * @throws SchemaRegistryUnavailableException when the registry gave no definite answer about the
+   *     record's schema id (retry later; the record is not known to be bad)
    */
   public T decode(String topic, int partition, long offset, byte[] data) {
     if (data == null) {
@@ -231,26 +236,67 @@ public final class AvroRecordCodec<T extends SpecificRecord> {
     try {
       writerSchema = registry.schemaById(id);
     } catch (SchemaRegistryException e) {
-      String reason =
-          e.isNotFound()
-              ? "unknown schema id " + id + ": the registry does not know it"
-              : "cannot fetch schema id " + id + ": " + e.getMessage();
-      throw new UndecodableRecordException(topic, partition, offset, reason, e);
+      if (e.isNotFound()) {
+        throw new UndecodableRecordException(
+            topic, partition, offset, "unknown schema id " + id + ": the registry does not know it",
+            e);
+      }
+      // no definite answer (unreachable, timeout, 5xx, refused): the record may well be valid
+      throw new SchemaRegistryUnavailableException(topic, partition, offset, id, e);
     } catch (RuntimeException e) {
       throw new UndecodableRecordException(
           topic, partition, offset, "schema id " + id + " is not a valid Avro schema: " + e, e);
     }
-    SchemaCompatibility.SchemaPairCompatibility compatibility =
-        SchemaCompatibility.checkReaderWriterCompatibility(schema, writerSchema);
-    if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-      throw new UndecodableRecordException(
-          topic, partition, offset,
-          "schema id " + id + " (" + writerSchema.getFullName() + ") cannot be read as "
-              + schema.getFullName() + ": " + compatibility.getDescription(),
-          null);
+    String problem = readProblem(id, writerSchema);
+    if (problem != null) {
+      throw new UndecodableRecordException(topic, partition, offset, problem, null);
     }
     DatumReader<T> reader = new SpecificDatumReader<>(writerSchema, schema);
     readersByRegistryId.put(id, reader);
     return reader;
+  }
+
+  /**
+   * Why records written with {@code writerSchema} (registry id {@code id}) cannot be read as this
+   * codec's type, or null when they can. Short: the two record types by name when they differ,
+   * otherwise the first incompatibility and where it is (never the schemas themselves, which run to
+   * thousands of characters).
+   */
+  String readProblem(int id, Schema writerSchema) {
+    SchemaCompatibility.SchemaPairCompatibility compatibility =
+        SchemaCompatibility.checkReaderWriterCompatibility(schema, writerSchema);
+    if (compatibility.getType() == SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+      return null;
+    }
+    String writerName = writerSchema.getType() == Schema.Type.RECORD
+        ? writerSchema.getFullName() : "a " + writerSchema.getType().getName() + " schema";
+    if (!writerSchema.getFullName().equals(schema.getFullName())) {
+      return "schema id " + id + " is " + writerName + ", expected " + schema.getFullName();
+    }
+    List<SchemaCompatibility.Incompatibility> problems =
+        compatibility.getResult().getIncompatibilities();
+    if (problems.isEmpty()) {
+      return "schema id " + id + " (" + writerName + ") cannot be read as " + schema.getFullName();
+    }
+    SchemaCompatibility.Incompatibility first = problems.get(0);
+    String message = first.getMessage();
+    if (message.length() > 200) {
+      message = message.substring(0, 200) + "...";
+    }
+    return "schema id " + id + " is a version of " + schema.getFullName()
+        + " this reader cannot read: " + first.getType() + " at " + readable(first.getLocation()) + " ("
+        + message + ")" + (problems.size() > 1 ? " and " + (problems.size() - 1) + " more" : "");
+  }
+
+  /** A compatibility location ({@code /fields/2/type}) with the top-level field named. */
+  private String readable(String location) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^/fields/(\\d+)(.*)$").matcher(location);
+    if (m.matches() && schema.getType() == Schema.Type.RECORD) {
+      int index = Integer.parseInt(m.group(1));
+      if (index < schema.getFields().size()) {
+        return "field " + schema.getFields().get(index).name() + " (" + location + ")";
+      }
+    }
+    return location;
   }
 }

@@ -18,9 +18,21 @@ import java.util.Map;
  *     look it up (false, for registries where schemas are deployed ahead of the apps)
  * @param requestTimeout timeout of one registry HTTP request, positive
  * @param basicAuthUserInfo {@code user:password} for HTTP basic authentication, or null
+ * @param compatibility the compatibility level set on each subject this client registers a schema
+ *     under (right after registering it), or {@link Compatibility#KEEP} to leave the registry's
+ *     level alone
  */
 public record AvroSerdeConfig(
-    URI registryUrl, boolean autoRegister, Duration requestTimeout, String basicAuthUserInfo) {
+    URI registryUrl, boolean autoRegister, Duration requestTimeout, String basicAuthUserInfo,
+    Compatibility compatibility) {
+
+  /**
+   * A subject's compatibility level, as the Confluent API spells it ({@link #name()}), or {@link
+   * #KEEP}: do not set one.
+   */
+  public enum Compatibility {
+    KEEP, NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL, FULL_TRANSITIVE
+  }
 
   public static final Setting<URI> REGISTRY_URL = Setting.url("schema.registry.url", null,
       "base URL of a registry speaking the Confluent Schema Registry REST API (Apicurio: .../apis/ccompat/v7);"
@@ -33,9 +45,14 @@ public record AvroSerdeConfig(
   public static final Setting<String> BASIC_AUTH_USER_INFO = Setting.text("schema.registry.basic.auth.user.info",
       null, "user:password for HTTP basic authentication with the registry");
 
+  public static final Setting<Compatibility> COMPATIBILITY = Setting.choice(
+      "schema.registry.compatibility", Compatibility.class, Compatibility.BACKWARD,
+      "compatibility level set on each subject when this client registers a schema under it (the"
+          + " Confluent API's PUT /config/{subject}); keep leaves the registry's level (Apicurio: NONE)");
+
   /** The serdes' keys, in the docs' order. */
   public static final Settings SETTINGS = Settings.of(REGISTRY_URL, AUTO_REGISTER, REQUEST_TIMEOUT,
-      BASIC_AUTH_USER_INFO);
+      BASIC_AUTH_USER_INFO, COMPATIBILITY);
 
   /** No registry: single-object encoding. */
   public static AvroSerdeConfig withoutRegistry() {
@@ -61,7 +78,7 @@ public record AvroSerdeConfig(
       }
     });
     AvroSerdeConfig config = new AvroSerdeConfig(REGISTRY_URL.read(text), AUTO_REGISTER.read(text),
-        REQUEST_TIMEOUT.read(text), BASIC_AUTH_USER_INFO.read(text));
+        REQUEST_TIMEOUT.read(text), BASIC_AUTH_USER_INFO.read(text), COMPATIBILITY.read(text));
     config.validate();
     return config;
   }
@@ -74,6 +91,7 @@ public record AvroSerdeConfig(
   public void validate() {
     REGISTRY_URL.check(registryUrl);
     REQUEST_TIMEOUT.checkPresent(requestTimeout);
+    COMPATIBILITY.checkPresent(compatibility);
     if (basicAuthUserInfo != null && !basicAuthUserInfo.contains(":")) {
       throw new IllegalArgumentException(BASIC_AUTH_USER_INFO + " must be 'user:password'");
     }

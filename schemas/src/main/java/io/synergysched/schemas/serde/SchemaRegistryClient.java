@@ -2,6 +2,7 @@ package io.synergysched.schemas.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.synergysched.core.setting.Setting;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -11,12 +12,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A small client for the Confluent Schema Registry REST API: register a schema under a subject and
- * fetch a schema by id. Works with any registry implementing that API (Confluent, Apicurio's ccompat
+ * A small client for the Confluent Schema Registry REST API: register a schema under a subject (and
+ * set the subject's compatibility level, {@link AvroSerdeConfig#COMPATIBILITY}) and fetch a schema
+ * by id. Works with any registry implementing that API (Confluent, Apicurio's ccompat
  * API, Karapace, Redpanda).
  *
  * <p>Both lookups are cached for the life of the client (a schema id never changes meaning), so a
@@ -26,12 +31,14 @@ public final class SchemaRegistryClient {
 
   private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryClient.class);
 
   private final URI baseUrl;
   private final AvroSerdeConfig config;
   private final HttpClient http;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
+  private final Set<String> configuredSubjects = ConcurrentHashMap.newKeySet();
 
   private record SubjectSchema(String subject, Schema schema) {}
 
@@ -71,9 +78,55 @@ public final class SchemaRegistryClient {
           null);
     }
     int schemaId = id.intValue();
+    if (config.autoRegister()) {
+      configureCompatibility(subject);
+    }
     idsBySubjectSchema.put(key, schemaId);
     schemasById.putIfAbsent(schemaId, schema);
     return schemaId;
+  }
+
+  /**
+   * Sets the configured compatibility level on a subject this client has just registered a schema
+   * under, once per subject for the life of the client. After the registration, not before:
+   * older Apicurio versions answer 404 for the configuration of a subject that does not exist
+   * yet (Confluent's creates it). A registry that refuses (a read-only or access-controlled
+   * registry) leaves the subject at its level; that is logged, naming the key, and registering
+   * goes on. A failure to reach the registry is thrown, like the registration's would be.
+   */
+  private void configureCompatibility(String subject) {
+    if (config.compatibility() == AvroSerdeConfig.Compatibility.KEEP
+        || configuredSubjects.contains(subject)) {
+      return;
+    }
+    String path = "config/" + URLEncoder.encode(subject, StandardCharsets.UTF_8);
+    String level = config.compatibility().name();
+    try {
+      try {
+        put(path, JSON.createObjectNode().put("compatibility", level));
+      } catch (SchemaRegistryException e) {
+        // Apicurio answers 409 "rule already exists" when another client set the level at the
+        // same moment (two services registering under one subject): fine if it is ours
+        if (e.httpStatus() != 409 || !level.equals(compatibilityOf(subject))) {
+          throw e;
+        }
+      }
+    } catch (SchemaRegistryException e) {
+      if (e.httpStatus() == -1 || e.httpStatus() >= 500) {
+        throw e;
+      }
+      LOG.warn("the schema registry refused to set compatibility {} on subject '{}' ({} = {}): {}",
+          config.compatibility().name(), subject, AvroSerdeConfig.COMPATIBILITY.key(),
+          Setting.kebab(config.compatibility()), e.getMessage());
+    }
+    configuredSubjects.add(subject);
+  }
+
+  /** The compatibility level the registry has for {@code subject} ({@code GET /config/{subject}}). */
+  public String compatibilityOf(String subject) {
+    JsonNode body = get("config/" + URLEncoder.encode(subject, StandardCharsets.UTF_8));
+    JsonNode level = body.has("compatibilityLevel") ? body.get("compatibilityLevel") : body.get("compatibility");
+    return level == null ? null : level.asText();
   }
 
   /**
@@ -103,14 +156,20 @@ public final class SchemaRegistryClient {
   }
 
   private JsonNode post(String path, JsonNode body) {
+    return send(request(path).header("Content-Type", CONTENT_TYPE)
+        .POST(HttpRequest.BodyPublishers.ofString(json(body))).build());
+  }
+
+  private JsonNode put(String path, JsonNode body) {
+    return send(request(path).header("Content-Type", CONTENT_TYPE)
+        .PUT(HttpRequest.BodyPublishers.ofString(json(body))).build());
+  }
+
+  private static String json(JsonNode body) {
     try {
-      return send(
-          request(path)
-              .header("Content-Type", CONTENT_TYPE)
-              .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-              .build());
+      return JSON.writeValueAsString(body);
     } catch (IOException e) {
-      throw new SchemaRegistryException("cannot encode request body", -1, -1, e);
+      throw new IllegalStateException("cannot encode a request body", e);
     }
   }
 

@@ -70,9 +70,10 @@ class UndecodableRecordIT {
         catchThrowable(
             () -> new AvroRecordCodec<>(StepTelemetry.class, client).decode(TOPIC, 0, 1L, request));
 
-    assertThat(thrown)
-        .isInstanceOf(UndecodableRecordException.class)
-        .hasMessageContaining("cannot be read as io.synergysched.schemas.StepTelemetry");
+    assertThat(thrown).isInstanceOf(UndecodableRecordException.class);
+    assertThat(((UndecodableRecordException) thrown).reason())
+        .matches("schema id \\d+ is io\\.synergysched\\.schemas\\.InferenceRequest, expected"
+            + " io\\.synergysched\\.schemas\\.StepTelemetry");
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.synergysched.topologies.telemetry;
 
 import io.synergysched.runtime.records.EngineDescriptorRules;
+import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.schemas.EngineDescriptor;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.UndecodableRecordException;
@@ -19,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * EngineDescriptorRules} (the rules the routers skip it by) is logged with its coordinates and
  * skipped: the store keeps the engine's last good descriptor, or the engine starts its model cold,
  * which costs accuracy for its first steps and nothing else.
+ *
+ * <p>A descriptor whose schema the registry gives no answer about is not skipped: the global
+ * thread decodes it again with {@link RegistryHold}'s backoff for as long as it takes. The global
+ * consumer has no group (no poll interval to keep), and a failed global thread would stop the
+ * whole trainer rather than be replaced.
  */
 final class RegistryStoreUpdater implements Processor<String, byte[], Void, Void> {
 
@@ -50,11 +56,11 @@ final class RegistryStoreUpdater implements Processor<String, byte[], Void, Void
     RecordMetadata m = context.recordMetadata().orElse(null);
     EngineDescriptor descriptor;
     try {
-      descriptor = codec.decode(
+      descriptor = RegistryHold.retrying("model-trainer/update-registry", null, () -> codec.decode(
           m == null ? "unknown" : m.topic(),
           m == null ? -1 : m.partition(),
           m == null ? -1 : m.offset(),
-          record.value());
+          record.value()));
     } catch (UndecodableRecordException e) {
       LOG.warn("skipping engine descriptor: {}", e.getMessage());
       return;

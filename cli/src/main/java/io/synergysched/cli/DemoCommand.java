@@ -79,6 +79,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", description = "report folder (default: out/demo-<time>)")
   Path out;
 
+  /** Where the runs' temporary folders go: the system's temporary folder unless a test says. */
+  Path tempRoot = Path.of(System.getProperty("java.io.tmpdir"));
+
   @Override
   public Integer call() throws Exception {
     if (durationS < 5 || durationS > 86_400) {
@@ -126,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
         String runId = policy.replaceAll("[^A-Za-z0-9-]", "") + "-" + stamp;
         try (DemoRun run = new DemoRun(new DemoRun.Settings(bootstrap, registryUrl, runId, policy,
             engines, requests, sloTtftMs, sloTpotMs, durationS * 1000L, 60_000L,
-            Files.createTempDirectory("synergysched-demo-" + runId + "-"), clientSettings, token,
+            Files.createTempDirectory(tempRoot, "synergysched-demo-" + runId + "-"), clientSettings, token,
             dashboardPort, scheduler), System.out)) {
           System.out.print(run.accessHelp());
           System.out.printf("%n== %s: %d requests over %d s (%s x%.1f), engines %s ==%n", policy,

@@ -8,23 +8,34 @@ import io.synergysched.schemas.RoutingDecision;
 import io.synergysched.schemas.Topics;
 import io.synergysched.schemas.serde.AvroRecordCodec;
 import io.synergysched.schemas.serde.SchemaRegistryClient;
+import io.synergysched.schemas.serde.UndecodableRecordException;
+import io.synergysched.runtime.log.ThrottledWarnings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Follows one demo run from the outside, as a client would see it: the routing decisions and the
- * engines' request events of the run's requests (by id prefix), read committed. Thread-safe reads.
+ * engines' request events of the run's requests (by id prefix), read committed. Records it cannot
+ * decode (another writer's, another framing) are counted and skipped; if the collector stops for
+ * any other reason, {@link #failure()} says why and the run must not report as if all went well.
+ * Thread-safe reads.
  */
 final class DemoCollector implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DemoCollector.class);
 
   /** What happened to one request. */
   static final class Outcome {
@@ -51,8 +62,14 @@ final class DemoCollector implements AutoCloseable {
   private final Map<String, Outcome> outcomes = new ConcurrentHashMap<>();
   private final RegistryHold hold = new RegistryHold("demo-collector");
   private final Thread thread;
+  private final AtomicLong undecodable = new AtomicLong();
+  private final ThrottledWarnings warnings = ThrottledWarnings.perMinute(LOG);
   private volatile boolean running = true;
+  private volatile Throwable failure;
 
+  /**
+   * @param group consumer group; a group without committed offsets reads the topics from their start
+   */
   DemoCollector(Properties client, SchemaRegistryClient registry, String requestPrefix, String group) {
     this.prefix = requestPrefix;
     Properties props = new Properties();
@@ -72,49 +89,73 @@ final class DemoCollector implements AutoCloseable {
     try {
       consumer.subscribe(List.of(Topics.ROUTING_DECISIONS.name(), Topics.ENGINE_REQUESTS.name()));
       while (running) {
-        // a record whose schema the registry did not give is read again, not lost
+        // a record whose schema the registry did not give is read again, not lost; one it
+        // cannot decode at all is counted and skipped
         hold.each(consumer, hold.poll(consumer, Duration.ofMillis(200)), r -> {
-          if (r.topic().equals(Topics.ROUTING_DECISIONS.name())) {
-            RoutingDecision d = decisions.decodeValue(r);
-            if (d.getRequestId().startsWith(prefix)) {
-              Outcome o = outcome(d.getRequestId());
-              o.shed = d.getOutcome() == DecisionOutcome.SHED;
-              o.engineId = d.getChosenEngineId();
-            }
-          } else {
-            RequestEvent e = events.decodeValue(r);
-            if (!e.getRequestId().startsWith(prefix)) {
-              return;
-            }
-            Outcome o = outcome(e.getRequestId());
-            o.engineId = e.getEngineId();
-            if (e.getSloTtftMs() != null) {
-              o.sloTtftMs = e.getSloTtftMs();
-            }
-            if (e.getSloTpotMs() != null) {
-              o.sloTpotMs = e.getSloTpotMs();
-            }
-            if (e.getType() == RequestEventType.FIRST_TOKEN && e.getTtftUs() != null) {
-              o.ttftMs = e.getTtftUs() / 1000.0;
-            } else if (e.getType() == RequestEventType.FINISHED) {
-              if (e.getTtftUs() != null) {
-                o.ttftMs = e.getTtftUs() / 1000.0;
-              }
-              o.tpotMs = e.getTpotUs() == null ? Double.NaN : e.getTpotUs() / 1000.0;
-              o.outputTokens = e.getOutputTokens();
-              o.finishedAtMs = e.getEventTimeMs();
-              o.finished = true;
-            } else if (e.getType() == RequestEventType.REJECTED) {
-              o.rejected = true;
-            }
+          try {
+            handle(r);
+          } catch (UndecodableRecordException e) {
+            undecodable.incrementAndGet();
+            warnings.warn("demo collector skips records it cannot decode: " + e.reason(),
+                r.topic() + "-" + r.partition() + "@" + r.offset());
           }
         });
       }
     } catch (WakeupException e) {
       // closing
+    } catch (RuntimeException | Error e) {
+      failure = e;
+      LOG.error("demo collector stopped: the run's outcomes are no longer followed", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> r) {
+    if (r.topic().equals(Topics.ROUTING_DECISIONS.name())) {
+      RoutingDecision d = decisions.decodeValue(r);
+      if (d != null && d.getRequestId().startsWith(prefix)) {
+        Outcome o = outcome(d.getRequestId());
+        o.shed = d.getOutcome() == DecisionOutcome.SHED;
+        o.engineId = d.getChosenEngineId();
+      }
+      return;
+    }
+    RequestEvent e = events.decodeValue(r);
+    if (e == null || !e.getRequestId().startsWith(prefix)) {
+      return;
+    }
+    Outcome o = outcome(e.getRequestId());
+    o.engineId = e.getEngineId();
+    if (e.getSloTtftMs() != null) {
+      o.sloTtftMs = e.getSloTtftMs();
+    }
+    if (e.getSloTpotMs() != null) {
+      o.sloTpotMs = e.getSloTpotMs();
+    }
+    if (e.getType() == RequestEventType.FIRST_TOKEN && e.getTtftUs() != null) {
+      o.ttftMs = e.getTtftUs() / 1000.0;
+    } else if (e.getType() == RequestEventType.FINISHED) {
+      if (e.getTtftUs() != null) {
+        o.ttftMs = e.getTtftUs() / 1000.0;
+      }
+      o.tpotMs = e.getTpotUs() == null ? Double.NaN : e.getTpotUs() / 1000.0;
+      o.outputTokens = e.getOutputTokens();
+      o.finishedAtMs = e.getEventTimeMs();
+      o.finished = true;
+    } else if (e.getType() == RequestEventType.REJECTED) {
+      o.rejected = true;
+    }
+  }
+
+  /** Why the collector stopped before it was closed, or null while it runs (or closed normally). */
+  Throwable failure() {
+    return failure;
+  }
+
+  /** Records skipped because they could not be decoded. */
+  long undecodable() {
+    return undecodable.get();
   }
 
   private Outcome outcome(String requestId) {

@@ -7,9 +7,11 @@ import io.synergysched.simulator.trace.TraceLoader;
 import io.synergysched.simulator.trace.TraceRequest;
 import io.synergysched.simulator.trace.TraceTransforms;
 import io.synergysched.embedded.EmbeddedKafkaCluster;
+import io.synergysched.schemas.Topics;
 import io.synergysched.topologies.TopicProvisioner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -40,7 +42,9 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin
   KafkaClientOptions kafka = new KafkaClientOptions();
 
-  @Option(names = "--schema-registry-url", description = "Confluent-API registry (default: none)")
+  @Option(names = "--schema-registry-url", description = {
+      "Confluent-API registry (default: none: Avro single-object records). Needed on a cluster",
+      "whose topics hold registry-framed records; the demo refuses to mix framings."})
   String registryUrl;
 
   @Option(names = "--router", description = "routing policy (default: ${DEFAULT-VALUE})")
@@ -79,6 +83,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", description = "report folder (default: out/demo-<time>)")
   Path out;
 
+  /** Where the runs' temporary folders go: the system's temporary folder unless a test says. */
+  Path tempRoot = Path.of(System.getProperty("java.io.tmpdir"));
+
   @Override
   public Integer call() throws Exception {
     if (durationS < 5 || durationS > 86_400) {
@@ -111,10 +118,19 @@ final class DemoCommand implements Callable<Integer> {
     Map<String, String> clientSettings = bootstrapServers == null ? Map.of() : kafka.settings();
     // the services' HTTP endpoints need a token; each demo makes its own
     String token = HttpAccess.randomToken();
+    if (bootstrapServers != null && registryUrl == null) {
+      refuseRegistryFramedTopics(clientSettings);
+    }
     for (String policy : policies) {
       EmbeddedKafkaCluster embedded = bootstrapServers == null ? EmbeddedKafkaCluster.start(1) : null;
       String bootstrap = embedded != null ? embedded.bootstrapServers() : bootstrapServers;
-      Thread stopper = new Thread(() -> closeQuietly(embedded), "demo-stop");
+      String runId = policy.replaceAll("[^A-Za-z0-9-]", "") + "-" + stamp;
+      Path stateDir = Files.createTempDirectory(tempRoot, "synergysched-demo-" + runId + "-");
+      // Ctrl-C: the broker's and the model-trainer's folders go too
+      Thread stopper = new Thread(() -> {
+        closeQuietly(embedded);
+        deleteQuietly(stateDir);
+      }, "demo-stop");
       Runtime.getRuntime().addShutdownHook(stopper);
       try {
         Properties admin = new Properties();
@@ -123,11 +139,9 @@ final class DemoCommand implements Callable<Integer> {
         try (Admin client = Admin.create(admin)) {
           TopicProvisioner.ensureTopics(client, 4, (short) 1);
         }
-        String runId = policy.replaceAll("[^A-Za-z0-9-]", "") + "-" + stamp;
         try (DemoRun run = new DemoRun(new DemoRun.Settings(bootstrap, registryUrl, runId, policy,
             engines, requests, sloTtftMs, sloTpotMs, durationS * 1000L, 60_000L,
-            Files.createTempDirectory("synergysched-demo-" + runId + "-"), clientSettings, token,
-            dashboardPort, scheduler), System.out)) {
+            stateDir, clientSettings, token, dashboardPort, scheduler), System.out)) {
           System.out.print(run.accessHelp());
           System.out.printf("%n== %s: %d requests over %d s (%s x%.1f), engines %s ==%n", policy,
               requests.stream().filter(r -> r.arrivalMs() < durationS * 1000.0).count(), durationS,
@@ -136,6 +150,7 @@ final class DemoCommand implements Callable<Integer> {
         }
       } finally {
         closeQuietly(embedded);
+        deleteQuietly(stateDir);
         Runtime.getRuntime().removeShutdownHook(stopper);
       }
     }
@@ -150,6 +165,44 @@ final class DemoCommand implements Callable<Integer> {
     }
     System.out.println("report: " + report.toAbsolutePath());
     return 0;
+  }
+
+  /**
+   * Topics that hold Confluent wire-format records belong to clients of a schema registry: adding
+   * single-object records (what the demo writes without a registry) would break their readers.
+   */
+  private void refuseRegistryFramedTopics(Map<String, String> clientSettings) {
+    Properties client = new Properties();
+    client.putAll(clientSettings);
+    client.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    TopicFramings.Found found = TopicFramings.peek(client,
+        Topics.ALL.stream().map(Topics.TopicSpec::name).toList(), Duration.ofSeconds(30));
+    if (found.any()) {
+      throw new IllegalArgumentException("topics " + String.join(", ", found.registryFramed().keySet())
+          + " on " + bootstrapServers + " hold records framed for a schema registry (Confluent wire"
+          + " format, e.g. schema id " + found.registryFramed().values().iterator().next() + ");"
+          + " without a registry the demo would write Avro single-object records into them, which"
+          + " those topics' Confluent deserializers cannot read, and could not read theirs."
+          + " Run it with --schema-registry-url <the registry the cluster's clients use>.");
+    }
+  }
+
+  /** Deletes a folder and what it holds; what cannot be deleted stays (best effort at exit). */
+  static void deleteQuietly(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (java.io.IOException e) {
+          // a file still open (a store a stopping thread holds): left for the OS
+        }
+      });
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      // gone meanwhile
+    }
   }
 
   private static void closeQuietly(EmbeddedKafkaCluster cluster) {

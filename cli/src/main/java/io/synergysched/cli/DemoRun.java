@@ -29,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -70,10 +71,10 @@ final class DemoRun implements AutoCloseable {
 
   private final Settings settings;
   private final List<AutoCloseable> services = new ArrayList<>();
-  private final ModelTrainer trainer;
-  private final RouterConsumer router;
-  private final EngineConnector connector;
-  private final DemoCollector collector;
+  private ModelTrainer trainer;
+  private RouterConsumer router;
+  private EngineConnector connector;
+  private DemoCollector collector;
 
   /**
    * Starts the services; {@code out} gets the dashboard's address first, as soon as the
@@ -81,37 +82,53 @@ final class DemoRun implements AutoCloseable {
    */
   DemoRun(Settings settings, PrintStream out) throws Exception {
     this.settings = settings;
-    trainer = startTrainer(settings.dashboardPort(), out);
-    services.add(trainer);
-    out.println("dashboard: " + dashboardUrl() + "  (live while the demo runs)");
-    out.flush();
-    connector = EngineConnector.start(EngineConnectorConfig.fromSettings(withRegistry(Map.of(
-        EngineConnectorConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
-        EngineConnectorConfig.CONNECTOR_ID, settings.runId(),
-        EngineConnectorConfig.ENGINES, settings.engines(),
-        EngineConnectorConfig.NOISE_SIGMA, "0.03",
-        EngineConnectorConfig.HEARTBEAT_MS, "250",
-        EngineConnectorConfig.SCHEDULER, settings.scheduler(),
-        EngineConnectorConfig.SLO_TTFT_MS, Integer.toString(settings.sloTtftMs()),
-        EngineConnectorConfig.SLO_TPOT_MS, Integer.toString(settings.sloTpotMs()),
-        // a new demo run starts from now, not from an earlier run's routed requests
-        "kafka.auto.offset.reset", "latest"))));
-    services.add(connector);
-    router = RouterConsumer.start(RouterConsumerConfig.fromSettings(withRegistry(Map.of(
-        RouterConsumerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
-        RouterConsumerConfig.INSTANCE_ID, "demo-" + settings.runId(),
-        RouterConsumerConfig.GROUP_ID, "demo-router-" + settings.runId(),
-        RouterConsumerConfig.POLICY, settings.policy(),
-        RouterConsumerConfig.TRAINER_URL,
-        trainerUrl(),
-        "kafka.auto.offset.reset", "latest"))));
-    services.add(router);
     Properties client = new Properties();
     client.putAll(settings.kafka());
     client.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    collector = new DemoCollector(client, registry(), settings.runId() + "-",
-        "demo-collector-" + settings.runId());
-    services.add(collector);
+    String trainerId = "demo-trainer-" + settings.runId();
+    String routerGroup = "demo-router-" + settings.runId();
+    String collectorGroup = "demo-collector-" + settings.runId();
+    // On a shared cluster the topics hold other writers' and earlier runs' records: every group
+    // of this run starts at the topics' end now, so no service reads (or dead-letters) history.
+    try (Admin admin = Admin.create(client)) {
+      GroupStartOffsets.pinToEnd(admin, List.of(trainerId, routerGroup, collectorGroup,
+          EngineConnector.readerGroupId(settings.runId())),
+          Topics.ALL.stream().map(Topics.TopicSpec::name).toList());
+    }
+    try {
+      trainer = startTrainer(trainerId, settings.dashboardPort(), out);
+      services.add(trainer);
+      out.println("dashboard: " + dashboardUrl() + "  (live while the demo runs)");
+      out.flush();
+      connector = EngineConnector.start(EngineConnectorConfig.fromSettings(withRegistry(Map.of(
+          EngineConnectorConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
+          EngineConnectorConfig.CONNECTOR_ID, settings.runId(),
+          EngineConnectorConfig.ENGINES, settings.engines(),
+          EngineConnectorConfig.NOISE_SIGMA, "0.03",
+          EngineConnectorConfig.HEARTBEAT_MS, "250",
+          EngineConnectorConfig.SCHEDULER, settings.scheduler(),
+          EngineConnectorConfig.SLO_TTFT_MS, Integer.toString(settings.sloTtftMs()),
+          EngineConnectorConfig.SLO_TPOT_MS, Integer.toString(settings.sloTpotMs())))));
+      services.add(connector);
+      router = RouterConsumer.start(RouterConsumerConfig.fromSettings(withRegistry(Map.of(
+          RouterConsumerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
+          RouterConsumerConfig.INSTANCE_ID, "demo-" + settings.runId(),
+          RouterConsumerConfig.GROUP_ID, routerGroup,
+          RouterConsumerConfig.POLICY, settings.policy(),
+          RouterConsumerConfig.TRAINER_URL,
+          trainerUrl()))));
+      services.add(router);
+      collector = new DemoCollector(client, registry(), settings.runId() + "-", collectorGroup);
+      services.add(collector);
+    } catch (Exception | Error e) {
+      // what started must stop: its threads would outlive the failed run (and hold its folders)
+      try {
+        close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
   /** The model-trainer's query API. */
@@ -126,11 +143,12 @@ final class DemoRun implements AutoCloseable {
         settings.httpToken(), settings.httpToken(), trainerUrl());
   }
 
-  private ModelTrainer startTrainer(int port, PrintStream out) throws Exception {
+  private ModelTrainer startTrainer(String applicationId, int port, PrintStream out)
+      throws Exception {
     try {
       return ModelTrainer.start(ModelTrainerConfig.fromSettings(withRegistry(Map.of(
           ModelTrainerConfig.BOOTSTRAP_SERVERS, settings.bootstrapServers(),
-          ModelTrainerConfig.APPLICATION_ID, "demo-trainer-" + settings.runId(),
+          ModelTrainerConfig.APPLICATION_ID, applicationId,
           ModelTrainerConfig.STATE_DIR, settings.stateDir().resolve("trainer").toString(),
           ModelTrainerConfig.IQ_PORT, Integer.toString(port),
           LensHintTopologyConfig.TPOT_MS, Integer.toString(settings.sloTpotMs())))));
@@ -139,7 +157,7 @@ final class DemoRun implements AutoCloseable {
         throw e;
       }
       out.println("port " + port + " is in use; the dashboard takes any free port");
-      return startTrainer(0, out);
+      return startTrainer(applicationId, 0, out);
     }
   }
 
@@ -216,6 +234,7 @@ final class DemoRun implements AutoCloseable {
         }
         if (now - lastTable >= (terminal ? 2_000 : 10_000)) {
           lastTable = now;
+          checkCollector();
           printProgress(out, terminal, now - start, sent, trace.size());
         }
         TimeUnit.MILLISECONDS.sleep(5);
@@ -224,6 +243,7 @@ final class DemoRun implements AutoCloseable {
     long sendEnd = System.currentTimeMillis();
     long deadline = sendEnd + settings.drainMs();
     while (collector.ended() < sent && System.currentTimeMillis() < deadline) {
+      checkCollector();
       long now = System.currentTimeMillis();
       if (now - lastTable >= (terminal ? 2_000 : 10_000)) {
         lastTable = now;
@@ -231,11 +251,24 @@ final class DemoRun implements AutoCloseable {
       }
       TimeUnit.MILLISECONDS.sleep(100);
     }
+    checkCollector();
     if (collector.ended() < sent) {
       out.println("not ended when the run stopped waiting: " + collector.unended(5));
     }
+    if (collector.undecodable() > 0) {
+      out.printf("the collector skipped %d records it could not decode%n", collector.undecodable());
+    }
     return DemoResult.of(settings.policy(), sent, (sendEnd - start) / 1000.0, collector.outcomes(),
         engineRows());
+  }
+
+  /** A run whose outcomes are no longer followed must not end as if it had succeeded. */
+  private void checkCollector() {
+    Throwable failure = collector.failure();
+    if (failure != null) {
+      throw new IllegalStateException("the demo's collector stopped reading the run's routing"
+          + " decisions and request events, so its report would be wrong: " + failure, failure);
+    }
   }
 
   private void awaitRouterReady() throws InterruptedException {
@@ -321,10 +354,24 @@ final class DemoRun implements AutoCloseable {
     out.flush();
   }
 
+  /** Stops the services, last started first; every one is closed even when one fails. */
   @Override
   public void close() throws Exception {
+    Exception first = null;
     for (int i = services.size() - 1; i >= 0; i--) {
-      services.get(i).close();
+      try {
+        services.get(i).close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    services.clear();
+    if (first != null) {
+      throw first;
     }
   }
 }

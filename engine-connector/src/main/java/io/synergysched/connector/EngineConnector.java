@@ -74,7 +74,7 @@ public final class EngineConnector implements AutoCloseable {
     heartbeats.scheduleAtFixedRate(
         this::beat, 0, config.heartbeat().toMillis(), TimeUnit.MILLISECONDS);
     reader = new RoutedRequestReader(
-        client, "synergy-engine-connector-" + config.connectorId(), registry,
+        client, readerGroupId(config.connectorId()), registry,
         owned::get, publisher, System::currentTimeMillis, owned.keySet(), config.recovery(),
         config.recoveryLookback());
     readerThread = new Thread(reader, "routed-request-reader");
@@ -84,6 +84,11 @@ public final class EngineConnector implements AutoCloseable {
     hintThread.setDaemon(true);
     hintThread.start();
     LOG.info("engine-connector {} runs engines {}", config.connectorId(), engines.keySet());
+  }
+
+  /** The consumer group in which connector {@code connectorId} reads the routed requests. */
+  public static String readerGroupId(String connectorId) {
+    return "synergy-engine-connector-" + connectorId;
   }
 
   /** Starts a connector with the simulated engines its configuration names. */

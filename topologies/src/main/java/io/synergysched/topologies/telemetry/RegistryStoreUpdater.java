@@ -1,5 +1,6 @@
 package io.synergysched.topologies.telemetry;
 
+import io.synergysched.runtime.log.ThrottledWarnings;
 import io.synergysched.runtime.records.EngineDescriptorRules;
 import io.synergysched.runtime.records.RegistryHold;
 import io.synergysched.schemas.EngineDescriptor;
@@ -17,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the global engine-registry store: descriptor by engine id, removed on a tombstone. A global
  * store cannot forward, so a descriptor that cannot be decoded or breaks {@link
- * EngineDescriptorRules} (the rules the routers skip it by) is logged with its coordinates and
- * skipped: the store keeps the engine's last good descriptor, or the engine starts its model cold,
+ * EngineDescriptorRules} (the rules the routers skip it by) is logged with its coordinates (at
+ * most one line per reason per minute, with a count) and skipped: the store keeps the engine's last good descriptor, or the engine starts its model cold,
  * which costs accuracy for its first steps and nothing else.
  *
  * <p>A descriptor whose schema the registry gives no answer about is not skipped: the global
@@ -29,10 +30,17 @@ import org.slf4j.LoggerFactory;
 final class RegistryStoreUpdater implements Processor<String, byte[], Void, Void> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RegistryStoreUpdater.class);
+  /** A registry topic's history can hold thousands of heartbeats another framing wrote. */
+  private static final ThrottledWarnings WARNINGS = ThrottledWarnings.perMinute(LOG);
 
   private final AvroRecordCodec<EngineDescriptor> codec;
   private ProcessorContext<Void, Void> context;
   private KeyValueStore<String, EngineDescriptor> store;
+
+  private static String where(RecordMetadata m, String key) {
+    return m == null ? "key " + key
+        : m.topic() + "-" + m.partition() + "@" + m.offset() + " key " + key;
+  }
 
   RegistryStoreUpdater(AvroRecordCodec<EngineDescriptor> codec) {
     this.codec = codec;
@@ -62,14 +70,13 @@ final class RegistryStoreUpdater implements Processor<String, byte[], Void, Void
           m == null ? -1 : m.offset(),
           record.value()));
     } catch (UndecodableRecordException e) {
-      LOG.warn("skipping engine descriptor: {}", e.getMessage());
+      WARNINGS.warn("skipping engine descriptors that cannot be decoded: " + e.reason(),
+          where(m, record.key()));
       return;
     }
     String problem = EngineDescriptorRules.problem(record.key(), descriptor);
     if (problem != null) {
-      LOG.warn("skipping engine descriptor {} at {}-{}@{}: {}", record.key(),
-          m == null ? "unknown" : m.topic(), m == null ? -1 : m.partition(),
-          m == null ? -1 : m.offset(), problem);
+      WARNINGS.warn("skipping invalid engine descriptors: " + problem, where(m, record.key()));
       return;
     }
     store.put(record.key(), descriptor);

@@ -3,6 +3,7 @@ package io.synergysched.cli;
 import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.core.model.audit.AccuracyRow;
 import io.synergysched.core.model.audit.PrequentialEvaluator;
+import io.synergysched.core.model.audit.ResidualBreakdown;
 import io.synergysched.core.model.audit.StepLatencyPredictor;
 import io.synergysched.core.model.audit.StepLatencyPredictorRegistry;
 import io.synergysched.core.telemetry.StepObservation;
@@ -73,7 +74,9 @@ final class TelemetryAudit {
     List<AccuracyRow> rows = evaluator.rows();
     writeCsv(out.resolve("audit.csv"), rows, AccuracyRow.STEADY);
     writeCsv(out.resolve("audit-warmup.csv"), rows, AccuracyRow.WARMUP);
-    writeSummary(out.resolve("audit.md"), telemetry, steps, rows);
+    writeBreakdown(out.resolve("audit-breakdown.csv"), out.resolve("audit-largest.csv"),
+        evaluator.breakdown());
+    writeSummary(out.resolve("audit.md"), telemetry, steps, rows, evaluator.breakdown());
     writePlot(out.resolve("predicted-vs-measured.png"));
     return rows;
   }
@@ -160,8 +163,27 @@ final class TelemetryAudit {
     }
   }
 
-  private void writeSummary(Path file, Path telemetry, long steps, List<AccuracyRow> rows)
+  private static void writeBreakdown(Path groups, Path largest, ResidualBreakdown breakdown)
       throws IOException {
+    try (Writer out = Files.newBufferedWriter(groups)) {
+      out.write("engine,predictor,dimension,group,steps,r2,mape,mae_ms,mean_ms,mean_signed_error_ms\n");
+      for (ResidualBreakdown.Row r : breakdown.rows()) {
+        out.write(String.format(Locale.ROOT, "%s,%s,%s,%s,%d,%.4f,%.4f,%.4f,%.4f,%.4f%n", r.engine(),
+            r.predictor(), r.dimension(), r.group(), r.steps(), r.r2(), r.mape(), r.maeMs(),
+            r.meanMs(), r.meanSignedErrorMs()));
+      }
+    }
+    try (Writer out = Files.newBufferedWriter(largest)) {
+      out.write("engine,predictor,steps,threshold_ms,median_abs_rel_error\n");
+      for (ResidualBreakdown.Largest r : breakdown.largestSteps()) {
+        out.write(String.format(Locale.ROOT, "%s,%s,%d,%.4f,%.4f%n", r.engine(), r.predictor(),
+            r.steps(), r.thresholdMs(), r.medianAbsRelError()));
+      }
+    }
+  }
+
+  private void writeSummary(Path file, Path telemetry, long steps, List<AccuracyRow> rows,
+      ResidualBreakdown breakdown) throws IOException {
     StringBuilder md = new StringBuilder();
     md.append("# Step-latency model audit\n\n");
     md.append("Telemetry `").append(telemetry).append("`: ").append(steps).append(" steps of ")
@@ -186,6 +208,24 @@ final class TelemetryAudit {
       if (!row.engine().equals(AccuracyRow.ALL_ENGINES) && row.phase().equals(AccuracyRow.STEADY)) {
         md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.4f | %.2f%% | %.3f |%n",
             row.engine(), row.predictor(), row.steps(), row.r2(), 100 * row.mape(), row.maeMs()));
+      }
+    }
+    md.append("\n## Largest 5% of steps by measured duration, steady state\n\n");
+    md.append("| engine | predictor | steps | from ms | median abs error |\n|---|---|---:|---:|---:|\n");
+    for (ResidualBreakdown.Largest r : breakdown.largestSteps()) {
+      md.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f%% |%n", r.engine(),
+          r.predictor(), r.steps(), r.thresholdMs(), 100 * r.medianAbsRelError()));
+    }
+    md.append("\n## Where the error sits: steady state by step class and prefill chunk\n\n");
+    md.append("Mean signed error > 0: the predictor overestimates. Every dimension (also cached ")
+        .append("context and decode batch) is in `audit-breakdown.csv`.\n\n");
+    md.append("| engine | predictor | by | group | steps | R^2 | MAPE | MAE ms | mean ms | signed ms |\n")
+        .append("|---|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (ResidualBreakdown.Row r : breakdown.rows()) {
+      if (r.dimension().equals("class") || r.dimension().equals("chunk")) {
+        md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.4f | %.2f%% | %.3f | %.2f | %+.3f |%n",
+            r.engine(), r.predictor(), r.dimension(), r.group(), r.steps(), r.r2(), 100 * r.mape(),
+            r.maeMs(), r.meanMs(), r.meanSignedErrorMs()));
       }
     }
     md.append("\n![predicted vs measured](predicted-vs-measured.png)\n");

@@ -41,7 +41,14 @@ class TelemetryAuditTest {
     // noise-free structural steps: our model should be near exact after warm-up
     assertThat(pooled.r2()).isCloseTo(1.0, within(0.01));
     assertThat(Files.size(dir.resolve("out/predicted-vs-measured.png"))).isGreaterThan(1000);
-    assertThat(Files.readString(dir.resolve("out/audit.md"))).contains("| synergy |");
+    assertThat(Files.readString(dir.resolve("out/audit.md"))).contains("| synergy |")
+        .contains("## Largest 5% of steps by measured duration");
+    assertThat(Files.readAllLines(dir.resolve("out/audit-breakdown.csv")))
+        .first().isEqualTo("engine,predictor,dimension,group,steps,r2,mape,mae_ms,mean_ms,mean_signed_error_ms");
+    assertThat(Files.readAllLines(dir.resolve("out/audit-breakdown.csv")))
+        .anyMatch(l -> l.startsWith("run/e0,synergy,class,"));
+    assertThat(Files.readAllLines(dir.resolve("out/audit-largest.csv")))
+        .anyMatch(l -> l.startsWith("run/e0,llmd-linear,"));
   }
 
   private static void write(StepTelemetrySink sink, String engine, int steps, double slowdown,

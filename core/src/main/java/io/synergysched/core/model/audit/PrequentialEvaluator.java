@@ -28,6 +28,7 @@ public final class PrequentialEvaluator {
   private final Map<String, Function<String, StepLatencyPredictor>> factories;
   private final int warmupSteps;
   private final Map<String, EngineRun> engines = new TreeMap<>();
+  private final ResidualBreakdown breakdown = new ResidualBreakdown();
 
   /**
    * @param factories predictor name to a factory that makes a fresh predictor for an engine id;
@@ -55,6 +56,9 @@ public final class PrequentialEvaluator {
       if (scored) {
         double predicted = p.predictor.predictUs(step);
         (warmup ? p.warmup : p.steady).add(step.durationUs(), predicted);
+        if (!warmup) {
+          breakdown.add(step.engineId(), p.name, step, predicted);
+        }
       }
       p.predictor.learn(step);
     }
@@ -103,6 +107,11 @@ public final class PrequentialEvaluator {
         AccuracyRow.of(engine, predictor, AccuracyRow.WARMUP, warmup),
         AccuracyRow.of(engine, predictor, AccuracyRow.STEADY, steady),
         AccuracyRow.of(engine, predictor, AccuracyRow.ALL, all));
+  }
+
+  /** The steady state's accuracy split by what the steps were, and on the largest steps. */
+  public ResidualBreakdown breakdown() {
+    return breakdown;
   }
 
   /** The row for one engine (or {@link AccuracyRow#ALL_ENGINES}), predictor and phase; null if none. */

@@ -1,9 +1,12 @@
 package io.synergysched.cli;
 
+import io.synergysched.core.model.StepLatencyModelConfig;
 import io.synergysched.core.model.audit.AccuracyRow;
 import io.synergysched.core.model.audit.PrequentialEvaluator;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,12 +31,23 @@ final class AuditCommand implements Callable<Integer> {
   @Option(names = "--warmup", description = "warm-up steps per engine (default: ${DEFAULT-VALUE})")
   int warmup = PrequentialEvaluator.DEFAULT_WARMUP_STEPS;
 
+  @Option(names = "--model", paramLabel = "KEY=VALUE",
+      description = "a synergy.model.* setting for the audited synergy model (repeatable), as the"
+          + " trainer and router read it, e.g. synergy.model.forgetting-factor=0.999")
+  Map<String, String> model = new LinkedHashMap<>();
+
   @Override
   public Integer call() throws Exception {
     if (warmup < 0) {
       throw new IllegalArgumentException("--warmup must be >= 0, was " + warmup);
     }
-    var rows = new TelemetryAudit(warmup).run(telemetry, out);
+    for (String key : model.keySet()) {
+      if (!StepLatencyModelConfig.SETTINGS.keys().contains(key)) {
+        throw new IllegalArgumentException("--model " + key + ": not a model setting; the keys are "
+            + StepLatencyModelConfig.SETTINGS.keys());
+      }
+    }
+    var rows = new TelemetryAudit(warmup, StepLatencyModelConfig.fromProperties(model)).run(telemetry, out);
     System.out.println("predictor            steps      R^2    MAPE   MAE ms   (all engines, steady)");
     for (AccuracyRow row : rows) {
       if (row.engine().equals(AccuracyRow.ALL_ENGINES) && row.phase().equals(AccuracyRow.STEADY)) {

@@ -52,14 +52,22 @@ final class TelemetryAudit {
   /** engine, then predictor, then (measured ms, predicted ms) pairs, every k-th kept. */
   private final Map<String, Map<String, List<double[]>>> points = new TreeMap<>();
 
+  private final StepLatencyModelConfig config;
+
   TelemetryAudit(int warmupSteps) {
+    this(warmupSteps, StepLatencyModelConfig.defaults());
+  }
+
+  /** @param config the audited synergy model's settings */
+  TelemetryAudit(int warmupSteps, StepLatencyModelConfig config) {
     this.warmupSteps = warmupSteps;
+    this.config = config;
   }
 
   /** Audits {@code telemetry} and writes the reports to {@code out}; returns the rows written. */
   List<AccuracyRow> run(Path telemetry, Path out) throws IOException {
     Map<String, Function<String, StepLatencyPredictor>> factories = new LinkedHashMap<>();
-    StepLatencyPredictorRegistry.standard(StepLatencyModelConfig.defaults(), engine -> Optional.empty())
+    StepLatencyPredictorRegistry.standard(config, engine -> Optional.empty())
         .forEach((name, factory) -> factories.put(name, engine -> recording(engine, factory.apply(engine))));
     PrequentialEvaluator evaluator = new PrequentialEvaluator(factories, warmupSteps);
     long steps = 0;
